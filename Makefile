@@ -1,0 +1,56 @@
+# The two commands: `make run` shows the product, `make test` proves it. Both start from a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
+
+.PHONY: run test setup lint format chromium system-packages clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/.built: node_modules/.installed static/scss/portal.scss
+	npm run --silent build
+	mkdir -p static/build/nhsuk
+	cp $(NHSUK)/nhsuk-frontend.min.js static/build/nhsuk/
+	cp -r $(NHSUK)/assets/images static/build/nhsuk/
+	touch $@
+
+setup: $(BIN)/.installed static/build/.built
+
+run: setup
+	DEBUG=1 DEMO_MODE=1 $(BIN)/python manage.py collectstatic --noinput -v0
+	DEBUG=1 DEMO_MODE=1 $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=1 DEMO_MODE=1 SITE_BASE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py seed_demo
+	DEBUG=1 DEMO_MODE=1 $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+# Browser tests drive Debian's Chromium; Playwright never downloads a browser here.
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "Chromium is missing: install Debian's package with 'sudo apt-get install chromium'."; exit 1; \
+	fi
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict scoring
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: setup chromium lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles .pytest_cache

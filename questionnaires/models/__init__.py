@@ -1,0 +1,32 @@
+from questionnaires.models.audit import AuditEvent
+from questionnaires.models.families import Episode, Family, Programme, Relationship, Timepoint
+from questionnaires.models.instruments import InstrumentVersion
+from questionnaires.models.organisation import Service, StaffUser
+from questionnaires.models.ratelimit import RateLimitBucket
+from questionnaires.models.responses import (
+    Answer,
+    Invitation,
+    Response,
+    ResponseMeasure,
+    ResponseStatus,
+    ScoreRecord,
+)
+
+__all__ = [
+    "Answer",
+    "AuditEvent",
+    "Episode",
+    "Family",
+    "InstrumentVersion",
+    "Invitation",
+    "Programme",
+    "RateLimitBucket",
+    "Relationship",
+    "Response",
+    "ResponseMeasure",
+    "ResponseStatus",
+    "ScoreRecord",
+    "Service",
+    "StaffUser",
+    "Timepoint",
+]

@@ -1,0 +1,76 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Programme(models.TextChoices):
+    PSYCHOTHERAPY = "psychotherapy", "Parent–infant psychotherapy"
+    TOGETHER_TIME = "together_time", "Together Time group"
+
+
+class Timepoint(models.TextChoices):
+    T1 = "T1", "Start (T1)"
+    T2 = "T2", "End (T2)"
+
+
+class Relationship(models.TextChoices):
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    OTHER_PARENT = "other_parent", "Other parent"
+    OTHER_CAREGIVER = "other_caregiver", "Other main caregiver"
+
+
+class Family(models.Model):
+    """A parent–infant pair, recorded pseudonymously (GDPR-1: no full names or addresses)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(
+        "questionnaires.Service", on_delete=models.PROTECT, related_name="families"
+    )
+    label = models.CharField(max_length=40, help_text="Pseudonymous label, e.g. RV-0042.")
+    parent_name = models.CharField(
+        max_length=60, help_text="First name or nickname the parent chose."
+    )
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    infant_dob = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, help_text="When the baby is not born yet.")
+    weeks_premature = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "label"], name="unique_family_label_per_service"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Episode(models.Model):
+    """An episode of care, with a start (T1) and an end (T2) timepoint."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="episodes")
+    programme = models.CharField(max_length=20, choices=Programme.choices)
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="episodes",
+    )
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_on"]
+
+    def __str__(self) -> str:
+        return f"{self.family} {self.get_programme_display()} from {self.opened_on}"

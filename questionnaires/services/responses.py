@@ -1,0 +1,140 @@
+"""Personal links and the answers given through them. Every answer is committed when the parent
+presses Continue (DATA-1); sending is idempotent and scores in the same transaction (DATA-3/4/6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from questionnaires import audit, links
+from questionnaires.models import (
+    Answer,
+    Episode,
+    Invitation,
+    Response,
+    ResponseMeasure,
+    ResponseStatus,
+    StaffUser,
+    Timepoint,
+)
+from questionnaires.services.families import plan_questionnaires
+from questionnaires.services.instruments import current_instrument
+from questionnaires.services.scores import score_and_store
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    """The plain token and code exist only here, once, to show or send to the parent."""
+
+    invitation: Invitation
+    token: str
+    short_code: str
+
+
+@transaction.atomic
+def issue_invitation(
+    episode: Episode,
+    timepoint: Timepoint | str,
+    actor: StaffUser | None = None,
+    codes: tuple[str, ...] | None = None,
+    valid_days: int | None = None,
+) -> IssuedInvitation:
+    plan = plan_questionnaires(episode.family, timezone.localdate())
+    token, short_code = links.new_token(), links.new_code()
+    invitation = Invitation.objects.create(
+        episode=episode,
+        timepoint=timepoint,
+        instruments=list(codes if codes is not None else plan.codes),
+        instrument_notes=list(plan.notes),
+        token_hash=links.credential_hash(token),
+        short_code_hash=links.credential_hash(short_code),
+        expires_at=timezone.now()
+        + timedelta(days=valid_days if valid_days is not None else settings.INVITATION_VALID_DAYS),
+        created_by=actor,
+    )
+    audit.record("invitation.issued", actor, invitation, timepoint=str(timepoint))
+    return IssuedInvitation(invitation, token, short_code)
+
+
+def invitation_is_usable(invitation: Invitation) -> bool:
+    return invitation.revoked_at is None and invitation.expires_at > timezone.now()
+
+
+@transaction.atomic
+def revoke_invitation(invitation: Invitation, actor: StaffUser | None = None) -> None:
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit.record("invitation.revoked", actor, invitation)
+
+
+@transaction.atomic
+def open_response(invitation: Invitation) -> Response:
+    """The one response for this invitation, created on first entry with each questionnaire
+    pinned to the definition version current now."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    existing = Response.objects.filter(invitation=invitation).first()
+    if existing is not None:
+        return existing
+    response = Response.objects.create(invitation=invitation)
+    family = invitation.episode.family
+    plan = plan_questionnaires(family, timezone.localdate())
+    for position, code in enumerate(invitation.instruments):
+        ResponseMeasure.objects.create(
+            response=response,
+            instrument=current_instrument(code),
+            position=position,
+            asq_interval=plan.asq_interval if code == "asq_se2" else None,
+        )
+    if invitation.first_opened_at is None:
+        invitation.first_opened_at = timezone.now()
+        invitation.save(update_fields=["first_opened_at"])
+    audit.record("response.started", None, response)
+    return response
+
+
+@transaction.atomic
+def save_answer(
+    measure: ResponseMeasure,
+    item: str,
+    value: str = "",
+    concern: bool = False,
+    text: str = "",
+) -> Answer:
+    """Save (or change) one answer. The caller has validated it against the definition; an
+    empty value records a skipped question."""
+    response = Response.objects.select_for_update().get(pk=measure.response_id)
+    if response.status != ResponseStatus.IN_PROGRESS:
+        raise AnswersLocked("These answers have been sent and can no longer be changed.")
+    answer, _ = Answer.objects.update_or_create(
+        measure=measure, item=item, defaults={"value": value, "concern": concern, "text": text}
+    )
+    response.save(update_fields=["updated_at"])
+    audit.record("answer.saved", None, response, measure=measure.position, item=item)
+    return answer
+
+
+class AnswersLocked(Exception):
+    """The response was already sent; nothing can change it."""
+
+
+@transaction.atomic
+def submit_response(response: Response) -> Response:
+    """Send the answers: once only, whatever the number of taps, tabs or retries. The row lock
+    serialises concurrent submits; the status check makes the later ones no-ops."""
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    if locked.status == ResponseStatus.SUBMITTED:
+        return locked
+    if locked.status != ResponseStatus.IN_PROGRESS:
+        raise AnswersLocked("These answers cannot be sent.")
+    for measure in locked.measures.select_related("instrument").prefetch_related("answers"):
+        score_and_store(measure)
+    locked.status = ResponseStatus.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.save(update_fields=["status", "submitted_at", "updated_at"])
+    audit.record("response.submitted", None, locked)
+    return locked

@@ -1,0 +1,122 @@
+"""Real-browser harness: Debian's Chromium driven by Playwright, at phone and desktop size,
+with axe-core for accessibility and a screenshot saved whenever a test fails."""
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+AXE_SOURCE = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text()
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is not installed; `make test` installs it.")
+    browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+class BrowserPage:
+    """A page plus what a test needs around it: the live server's address and a log of
+    console errors (a CSP violation shows up there)."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.console_errors: list[str] = []
+        page.on(
+            "console",
+            lambda message: (
+                self.console_errors.append(message.text) if message.type == "error" else None
+            ),
+        )
+
+    def goto(self, path: str) -> None:
+        response = self.page.goto(self.base_url + path)
+        assert response is not None and response.status < 400, f"{path} gave {response}"
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+def _page(
+    browser: Browser, live_server: Any, request: pytest.FixtureRequest, size: dict[str, int]
+) -> Iterator[BrowserPage]:
+    context = browser.new_context(viewport=size, locale="en-GB", timezone_id="Europe/London")
+    context.set_default_timeout(10_000)
+    wrapper = BrowserPage(context.new_page(), live_server.url)
+    yield wrapper
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        wrapper.screenshot(f"failed-{request.node.name}")
+    context.close()
+
+
+@pytest.fixture
+def phone(
+    browser: Browser, live_server: Any, request: pytest.FixtureRequest
+) -> Iterator[BrowserPage]:
+    yield from _page(browser, live_server, request, PHONE)
+
+
+@pytest.fixture
+def desktop(
+    browser: Browser, live_server: Any, request: pytest.FixtureRequest
+) -> Iterator[BrowserPage]:
+    yield from _page(browser, live_server, request, DESKTOP)
+
+
+def assert_accessible(target: BrowserPage) -> None:
+    """Runs axe-core (WCAG 2.0–2.2 A/AA and best practice) and fails on any violation.
+    The script goes in through DevTools evaluation, so the page's own CSP stays in force."""
+    page = target.page
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE)
+    results = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
+    )
+    violations = results["violations"]
+    assert not violations, json.dumps(
+        [
+            {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
+            for v in violations
+        ],
+        indent=2,
+    )
