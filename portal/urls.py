@@ -10,6 +10,7 @@ urlpatterns = [
     path("accessibility", views.accessibility, name="accessibility"),
     path("privacy", views.privacy, name="privacy"),
     path("staff/", include("portal.staff.urls")),
+    path("", include("portal.parents.urls")),
     # DEP-2: the admin lives at a configurable, non-default path.
     path(settings.ADMIN_PATH, admin.site.urls),
 ]

@@ -25,6 +25,9 @@ from questionnaires.services.families import plan_questionnaires
 from questionnaires.services.instruments import current_instrument
 from questionnaires.services.scores import score_and_store
 
+# Bump when the consent wording parents see changes; each consent records the version it saw.
+CONSENT_WORDING_VERSION = "2026-11"
+
 
 @dataclass(frozen=True)
 class IssuedInvitation:
@@ -107,9 +110,7 @@ def save_answer(
 ) -> Answer:
     """Save (or change) one answer. The caller has validated it against the definition; an
     empty value records a skipped question."""
-    response = Response.objects.select_for_update().get(pk=measure.response_id)
-    if response.status != ResponseStatus.IN_PROGRESS:
-        raise AnswersLocked("These answers have been sent and can no longer be changed.")
+    response = _locked_in_progress(measure.response)
     answer, _ = Answer.objects.update_or_create(
         measure=measure, item=item, defaults={"value": value, "concern": concern, "text": text}
     )
@@ -138,3 +139,54 @@ def submit_response(response: Response) -> Response:
     locked.save(update_fields=["status", "submitted_at", "updated_at"])
     audit.record("response.submitted", None, locked)
     return locked
+
+
+def _locked_in_progress(response: Response) -> Response:
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    if locked.status != ResponseStatus.IN_PROGRESS:
+        raise AnswersLocked("These answers have been sent and can no longer be changed.")
+    return locked
+
+
+@transaction.atomic
+def mark_step_seen(response: Response, step: str) -> None:
+    locked = _locked_in_progress(response)
+    if step not in locked.seen_steps:
+        locked.seen_steps = [*locked.seen_steps, step]
+        locked.save(update_fields=["seen_steps", "updated_at"])
+    response.seen_steps = locked.seen_steps
+
+
+@transaction.atomic
+def record_consent(response: Response, given: bool) -> None:
+    """Consent (or its refusal) with the time and the wording version the parent saw."""
+    locked = _locked_in_progress(response)
+    locked.consent_given = given
+    locked.consent_at = timezone.now()
+    locked.consent_wording_version = CONSENT_WORDING_VERSION
+    if not given:
+        locked.status = ResponseStatus.DECLINED
+    locked.save(
+        update_fields=[
+            "consent_given",
+            "consent_at",
+            "consent_wording_version",
+            "status",
+            "updated_at",
+        ]
+    )
+    for field in ("consent_given", "consent_at", "consent_wording_version", "status"):
+        setattr(response, field, getattr(locked, field))
+    audit.record("response.consent", None, locked, given=given, wording=CONSENT_WORDING_VERSION)
+
+
+@transaction.atomic
+def save_about_you(response: Response, field: str, value: str) -> None:
+    locked = _locked_in_progress(response)
+    locked.about_you = {**locked.about_you, field: value}
+    if field == "ethnic_group":
+        # A new group makes the earlier background answer meaningless.
+        locked.about_you.pop("ethnic_background", None)
+    locked.save(update_fields=["about_you", "updated_at"])
+    response.about_you = locked.about_you
+    audit.record("response.about_you_saved", None, locked, field=field)

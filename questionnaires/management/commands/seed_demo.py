@@ -1,15 +1,17 @@
 """Seeds made-up demo data and prints the demo entry points, one `label: value` per line.
 Idempotent: running it again changes nothing that is already there."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.security.roles import Role
-from questionnaires import services
-from questionnaires.models import StaffUser
+from questionnaires import links, services
+from questionnaires.models import Family, Programme, Service, StaffUser, Timepoint
 
 DEMO_SERVICE = "Demo parent–infant service"
 # A published demo password: demo mode is refused outside `make run` (DEMO_MODE=1).
@@ -42,8 +44,12 @@ class Command(BaseCommand):
                     username, DEMO_PASSWORD, service, roles, first_name=first, last_name=last
                 )
 
+        issued = self.fresh_parent_invitation(service)
         base = settings.SITE_BASE_URL
         lines = [
+            ("parent-link", base + reverse("parents:link", kwargs={"token": issued.token})),
+            ("start-code", links.display_code(issued.short_code)),
+            ("start-page", base + reverse("parents:code")),
             ("home", base + reverse("home")),
             ("staff-login", base + reverse("staff:login")),
             ("admin-site", base + "/" + settings.ADMIN_PATH),
@@ -54,3 +60,22 @@ class Command(BaseCommand):
         lines.append(("demo-password", DEMO_PASSWORD))
         for label, value in lines:
             self.stdout.write(f"{label}: {value}")
+
+    def fresh_parent_invitation(self, service: Service) -> services.IssuedInvitation:
+        """A demo parent whose T1 questionnaires are waiting: a new link on every run, because
+        only the hash of a link is stored and the plain link cannot be printed again."""
+        clinician = StaffUser.objects.get(username="demo-clinician")
+        family = Family.objects.filter(service=service, label="DEMO-0001").first()
+        if family is None:
+            family = services.register_family(
+                service,
+                label="DEMO-0001",
+                parent_name="Maryam",
+                relationship="mother",
+                infant_dob=timezone.localdate() - timedelta(days=200),
+                actor=clinician,
+            )
+        episode = family.episodes.first() or services.open_episode(
+            family, Programme.PSYCHOTHERAPY, timezone.localdate(), clinician
+        )
+        return services.issue_invitation(episode, Timepoint.T1, clinician)

@@ -1,0 +1,47 @@
+"""A parent's session holds only which invitation they came in with (LINK-2) — never a token,
+never answers (LINK-7). Ending it keeps a single marker so the confirmation page can show."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from questionnaires.models import Invitation, Response
+
+INVITATION_KEY = "parent_invitation"
+FINISHED_KEY = "parent_finished"
+
+
+def bind(request: HttpRequest, invitation: Invitation) -> None:
+    # flush() gives a fresh session key, so whatever this browser had before is gone.
+    request.session.flush()
+    request.session[INVITATION_KEY] = str(invitation.pk)
+
+
+def invitation(request: HttpRequest) -> Invitation | None:
+    invitation_id = request.session.get(INVITATION_KEY)
+    if not invitation_id:
+        return None
+    return (
+        Invitation.objects.select_related("episode__family__service")
+        .filter(pk=invitation_id)
+        .first()
+    )
+
+
+def response(request: HttpRequest) -> Response | None:
+    found = invitation(request)
+    return Response.objects.filter(invitation=found).first() if found else None
+
+
+def finish(request: HttpRequest, invitation: Invitation) -> None:
+    """End the parent's session; keep only what the confirmation page shows (no answers)."""
+    service = invitation.episode.family.service
+    request.session.flush()
+    request.session[FINISHED_KEY] = {
+        "contact_line": service.contact_line,
+        "crisis_text": service.crisis_text,
+    }
+
+
+def finished(request: HttpRequest) -> dict[str, str] | None:
+    return request.session.get(FINISHED_KEY)
