@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 
-.PHONY: run test setup lint format chromium system-packages clean
+.PHONY: run test setup lint format system-packages clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,13 +31,19 @@ run: setup
 	DEBUG=1 DEMO_MODE=1 SITE_BASE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py seed_demo
 	DEBUG=1 DEMO_MODE=1 $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
 
-# Browser tests drive Debian's Chromium; Playwright never downloads a browser here.
-chromium:
-	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+# Debian packages the tests use: Chromium for browser tests (Playwright never downloads a
+# browser here), zbar to decode QR codes, poppler's pdftoppm to rasterise PDFs.
+SYSTEM_TOOLS := chromium:chromium zbarimg:zbar-tools pdftoppm:poppler-utils
+
+system-packages:
+	@missing=""; for pair in $(SYSTEM_TOOLS); do \
+		command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else \
-		echo "Chromium is missing: install Debian's package with 'sudo apt-get install chromium'."; exit 1; \
+		echo "Missing Debian packages:$$missing. Install them with: sudo apt-get install$$missing"; exit 1; \
 	fi
 
 lint: setup
@@ -49,7 +55,7 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: setup chromium lint
+test: setup system-packages lint
 	$(BIN)/pytest
 
 clean:

@@ -1,4 +1,22 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from questionnaires.models import Programme, Relationship, Service, Timepoint
+from questionnaires.services.clinician import label_is_taken
+
+LABEL_TAKEN = "A family in your service already has this label. Enter a different label"
+# Wide enough for every family the service sees (pregnancy to age 2), narrow enough to catch
+# a mistyped year.
+OLDEST_BIRTH = timedelta(days=5 * 365)
+LATEST_DUE = timedelta(days=300)
+MAX_WEEKS_PREMATURE = 20
 
 
 class StaffLoginForm(AuthenticationForm):
@@ -18,3 +36,169 @@ class StaffLoginForm(AuthenticationForm):
         )
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class DateInputWidget(forms.MultiWidget):
+    """The GOV.UK date input: separate day, month and year boxes (names end _day/_month/_year)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            widgets={"day": forms.TextInput, "month": forms.TextInput, "year": forms.TextInput}
+        )
+
+    def decompress(self, value: date | None) -> list[int | None]:
+        return [value.day, value.month, value.year] if value else [None, None, None]
+
+
+class DateInputField(forms.MultiValueField):
+    """A date typed as day, month and year; all three empty means "not given". Errors follow
+    the GOV.UK pattern and name the date, e.g. "Due date must include a month"."""
+
+    widget = DateInputWidget
+
+    def __init__(self, *, label: str, **kwargs: Any) -> None:
+        parts = (forms.CharField(required=False) for _ in range(3))
+        super().__init__(
+            fields=tuple(parts), require_all_fields=False, required=False, label=label, **kwargs
+        )
+
+    def compress(self, data_list: list[str]) -> date | None:
+        if not data_list:
+            return None
+        day, month, year = (part.strip() for part in data_list)
+        missing = [
+            name for name, part in (("day", day), ("month", month), ("year", year)) if not part
+        ]
+        if missing:
+            raise ValidationError(f"{self.label} must include a {' and a '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise ValidationError(f"{self.label} must be a real date")
+        if len(year) != 4:
+            raise ValidationError("Year must include 4 numbers")
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError as error:
+            raise ValidationError(f"{self.label} must be a real date") from error
+
+
+class FamilyForm(forms.Form):
+    """Registers a family and opens its first episode. The service is the signed-in user's,
+    given by the view, never a form field (AZ-4)."""
+
+    label = forms.CharField(
+        label="Family label",
+        help_text="A made-up reference, such as RV-0042. Do not use names.",
+        max_length=40,
+        error_messages={
+            "required": "Enter a family label",
+            "max_length": "Family label must be 40 characters or fewer",
+        },
+    )
+    parent_name = forms.CharField(
+        label="Parent's first name or nickname",
+        help_text="What the parent likes to be called. First name only.",
+        max_length=60,
+        error_messages={
+            "required": "Enter the parent's first name or nickname",
+            "max_length": "First name or nickname must be 60 characters or fewer",
+        },
+    )
+    relationship = forms.ChoiceField(
+        label="Relationship to the baby",
+        choices=Relationship.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the parent's relationship to the baby",
+            "invalid_choice": "Select the parent's relationship to the baby",
+        },
+    )
+    infant_dob = DateInputField(
+        label="Baby's date of birth",
+        help_text="For example, 15 3 2026. Leave this empty if the baby is not born yet.",
+    )
+    due_date = DateInputField(
+        label="Due date",
+        help_text="Only if the baby is not born yet. For example, 27 9 2026.",
+    )
+    weeks_premature = forms.IntegerField(
+        label="Weeks premature",
+        help_text="How many weeks before the due date the baby was born. Enter 0 if the baby "
+        "was not premature or is not born yet.",
+        required=False,
+        min_value=0,
+        max_value=MAX_WEEKS_PREMATURE,
+        initial=0,
+        error_messages={
+            "invalid": "Enter weeks premature as a whole number from 0 to 20",
+            "min_value": "Enter weeks premature as a whole number from 0 to 20",
+            "max_value": "Enter weeks premature as a whole number from 0 to 20",
+        },
+    )
+    programme = forms.ChoiceField(
+        label="Programme",
+        choices=Programme.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the programme",
+            "invalid_choice": "Select the programme",
+        },
+    )
+
+    def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.service = service
+
+    # The template lays these out by kind; the order on the page is the order here.
+    @property
+    def text_fields(self) -> list[forms.BoundField]:
+        return [self["label"], self["parent_name"]]
+
+    @property
+    def date_fields(self) -> list[forms.BoundField]:
+        return [self["infant_dob"], self["due_date"]]
+
+    def clean_label(self) -> str:
+        label: str = self.cleaned_data["label"]
+        if label_is_taken(self.service, label):
+            raise ValidationError(LABEL_TAKEN)
+        return label
+
+    def clean_weeks_premature(self) -> int:
+        return self.cleaned_data["weeks_premature"] or 0
+
+    def clean_infant_dob(self) -> date | None:
+        dob: date | None = self.cleaned_data["infant_dob"]
+        today = timezone.localdate()
+        if dob is not None and dob > today:
+            raise ValidationError("Baby's date of birth must be today or in the past")
+        if dob is not None and dob < today - OLDEST_BIRTH:
+            raise ValidationError("Baby's date of birth must be within the last 5 years")
+        return dob
+
+    def clean_due_date(self) -> date | None:
+        due: date | None = self.cleaned_data["due_date"]
+        today = timezone.localdate()
+        if due is not None and due < today:
+            raise ValidationError("Due date must be today or in the future")
+        if due is not None and due > today + LATEST_DUE:
+            raise ValidationError("Due date must be within the next 10 months")
+        return due
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.has_error("infant_dob") or self.has_error("due_date"):
+            return cleaned
+        dob, due = cleaned.get("infant_dob"), cleaned.get("due_date")
+        if dob is None and due is None:
+            self.add_error("infant_dob", "Enter the baby's date of birth or due date")
+        elif dob is not None and due is not None:
+            self.add_error("infant_dob", "Enter the baby's date of birth or due date, not both")
+        elif due is not None and cleaned.get("weeks_premature"):
+            self.add_error(
+                "weeks_premature", "Enter 0 weeks premature when the baby is not born yet"
+            )
+        return cleaned
+
+
+class IssueInvitationForm(forms.Form):
+    timepoint = forms.ChoiceField(choices=Timepoint.choices)

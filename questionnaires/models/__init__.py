@@ -1,5 +1,12 @@
 from questionnaires.models.audit import AuditEvent
 from questionnaires.models.families import Episode, Family, Programme, Relationship, Timepoint
+from questionnaires.models.groups import (
+    GroupCollection,
+    GroupParticipant,
+    MatchReview,
+    MatchStatus,
+    ParentGroup,
+)
 from questionnaires.models.instruments import InstrumentVersion
 from questionnaires.models.organisation import Service, StaffUser
 from questionnaires.models.ratelimit import RateLimitBucket
@@ -17,6 +24,11 @@ __all__ = [
     "AuditEvent",
     "Episode",
     "Family",
+    "GroupCollection",
+    "GroupParticipant",
+    "MatchReview",
+    "MatchStatus",
+    "ParentGroup",
     "InstrumentVersion",
     "Invitation",
     "Programme",

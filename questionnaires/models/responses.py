@@ -17,6 +17,14 @@ class Invitation(models.Model):
     instrument_notes = models.JSONField(
         default=list, blank=True, help_text="Why a questionnaire was left out, or a warning."
     )
+    collection = models.ForeignKey(
+        "questionnaires.GroupCollection",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations",
+        help_text="Set when the parent joined through a group's room code.",
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     short_code_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()

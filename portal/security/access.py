@@ -1,0 +1,82 @@
+"""Who may open a staff page, and the only way staff views fetch a family's records (AZ-2).
+A missing role is 403; another service's record is 404, so an id from elsewhere reveals nothing
+(pretix's control permissions and healthchecks' `_get_check_for_user` work the same way)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeAlias, TypeVar, cast
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from portal.security.roles import Role, roles_of
+from questionnaires.models import Episode, Family, Invitation
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+StaffUserLike: TypeAlias = AbstractBaseUser | AnonymousUser
+
+# The roles that work with families' records: facilitators see group completion only (AZ-3).
+CASE_ROLES = (Role.CLINICIAN, Role.SERVICE_LEAD, Role.ADMIN)
+
+
+def role_required(*roles: Role) -> Callable[[View], View]:
+    """Signed in (else to the login page) and holding one of `roles` in a service (else 403).
+    Every record is scoped by service, so a user without one has nothing to see."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not roles_of(request.user) & set(roles) or _service_id(request.user) is None:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return cast(View, login_required(wrapped))
+
+    return decorator
+
+
+def _service_id(user: StaffUserLike) -> uuid.UUID | None:
+    return getattr(user, "service_id", None)
+
+
+def families_for(user: StaffUserLike) -> QuerySet[Family]:
+    """The user's service's families; nothing at all for a user without a service."""
+    service_id = _service_id(user)
+    if service_id is None:
+        return Family.objects.none()
+    return Family.objects.filter(service_id=service_id)
+
+
+def get_family_for(user: StaffUserLike, family_id: uuid.UUID) -> Family:
+    found = families_for(user).filter(pk=family_id).first()
+    if found is None:
+        raise Http404("No such family")
+    return found
+
+
+def get_episode_for(user: StaffUserLike, episode_id: uuid.UUID) -> Episode:
+    found = (
+        Episode.objects.select_related("family")
+        .filter(pk=episode_id, family__in=families_for(user))
+        .first()
+    )
+    if found is None:
+        raise Http404("No such episode")
+    return found
+
+
+def get_invitation_for(user: StaffUserLike, invitation_id: uuid.UUID) -> Invitation:
+    found = (
+        Invitation.objects.select_related("episode__family")
+        .filter(pk=invitation_id, episode__family__in=families_for(user))
+        .first()
+    )
+    if found is None:
+        raise Http404("No such invitation")
+    return found

@@ -1,0 +1,156 @@
+"""Issue 5: room codes, joining at the start, returning at the end, and the match queue."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from questionnaires import links, services
+from questionnaires.models import (
+    AuditEvent,
+    Family,
+    GroupCollection,
+    MatchStatus,
+    ParentGroup,
+    Service,
+    StaffUser,
+    Timepoint,
+)
+from questionnaires.services import groups
+
+BABY = timezone.localdate() - timedelta(days=150)
+
+
+@pytest.fixture
+def group(service: Service, facilitator: StaffUser) -> ParentGroup:
+    return groups.create_group(
+        service, "Tuesday Together Time", timezone.localdate(), 8, "Riverside Children's Centre",
+        actor=facilitator,
+    )
+
+
+@pytest.fixture
+def start(group: ParentGroup, facilitator: StaffUser) -> GroupCollection:
+    return groups.open_collection(group, Timepoint.T1, facilitator)
+
+
+def test_room_code_is_six_plain_characters_and_works_until_closed(
+    start: GroupCollection, facilitator: StaffUser
+) -> None:
+    assert len(start.code) == 6
+    assert set(start.code) <= set(links.CODE_ALPHABET)
+    assert groups.find_open_collection(start.code.lower()) == start
+    groups.close_collection(start, facilitator)
+    assert groups.find_open_collection(start.code) is None
+
+
+def test_rotating_stops_the_old_code(start: GroupCollection) -> None:
+    old = start.code
+    groups.rotate_code(start)
+    assert groups.find_open_collection(old) is None
+    assert groups.find_open_collection(start.code) == start
+
+
+def test_codes_expire_by_themselves(start: GroupCollection) -> None:
+    assert start.expires_at.date() == timezone.localdate()
+    start.expires_at = timezone.now() - timedelta(seconds=1)
+    start.save()
+    assert groups.find_open_collection(start.code) is None
+
+
+def test_opening_again_closes_the_earlier_collection(group: ParentGroup) -> None:
+    first = groups.open_collection(group, Timepoint.T1)
+    second = groups.open_collection(group, Timepoint.T1)
+    first.refresh_from_db()
+    assert first.closed_at is not None
+    assert groups.find_open_collection(second.code) == second
+
+
+def test_each_parent_gets_their_own_family_response_and_return_code(
+    start: GroupCollection,
+) -> None:
+    a = groups.join_start(start, "Maryam", "mother", BABY)
+    b = groups.join_start(start, "Maryam", "mother", BABY)
+    assert a.participant.family != b.participant.family
+    assert a.invitation != b.invitation
+    assert a.return_code != b.return_code
+    assert a.invitation.collection == start
+    assert a.invitation.episode.programme == "together_time"
+    assert groups.participant_by_return_code(a.return_code) == a.participant
+    # Only the hash is stored (LINK-1).
+    assert a.return_code not in str(list(a.participant.__dict__.values()))
+
+
+def test_unborn_baby_date_is_a_due_date(start: GroupCollection) -> None:
+    due = timezone.localdate() + timedelta(days=30)
+    joined = groups.join_start(start, "Ana", "mother", due)
+    family = joined.participant.family
+    assert family.infant_dob is None and family.due_date == due
+    assert "asq_se2" in joined.invitation.instruments  # asked for, but planned out at start
+    response = services.open_response(joined.invitation)
+    assert response.measures.filter(instrument__code="asq_se2", asq_interval=None).exists()
+
+
+def test_recognised_parent_at_the_end_gets_a_t2_on_their_episode(
+    group: ParentGroup, start: GroupCollection
+) -> None:
+    joined = groups.join_start(start, "Maryam", "mother", BABY)
+    end = groups.open_collection(group, Timepoint.T2)
+    invitation = groups.return_for_end(end, joined.participant)
+    assert invitation.timepoint == "T2"
+    assert invitation.episode == joined.participant.episode
+    assert groups.return_for_end(end, joined.participant) == invitation  # no duplicate
+
+
+def test_exactly_one_match_by_details_is_provisional(
+    group: ParentGroup, start: GroupCollection, facilitator: StaffUser
+) -> None:
+    joined = groups.join_start(start, "Maryam", "mother", BABY)
+    groups.join_start(start, "Zoe", "mother", BABY)
+    end = groups.open_collection(group, Timepoint.T2)
+    invitation = groups.return_by_details(end, "  maryam ", "mother", BABY)
+    review = invitation.match_review
+    assert review.status == MatchStatus.PROVISIONAL
+    assert review.proposed == joined.participant
+    assert invitation.episode == joined.participant.episode
+    groups.confirm_match(review, joined.participant, facilitator)
+    review.refresh_from_db()
+    assert review.status == MatchStatus.CONFIRMED and review.decided_by == facilitator
+
+
+def test_no_match_goes_to_the_queue_and_confirming_moves_it(
+    group: ParentGroup, start: GroupCollection, facilitator: StaffUser
+) -> None:
+    joined = groups.join_start(start, "Maryam", "mother", BABY)
+    end = groups.open_collection(group, Timepoint.T2)
+    invitation = groups.return_by_details(end, "Mariam", "mother", BABY)  # spelt differently
+    review = invitation.match_review
+    assert review.status == MatchStatus.UNMATCHED and review.proposed is None
+    temporary = invitation.episode.family
+    assert temporary.label.startswith(groups.UNLINKED_PREFIX)
+    groups.confirm_match(review, joined.participant, facilitator)
+    invitation.refresh_from_db()
+    assert invitation.episode == joined.participant.episode
+    assert not Family.objects.filter(pk=temporary.pk).exists()
+    assert AuditEvent.objects.filter(action="group.match_confirmed").count() == 1
+
+
+def test_two_matches_are_not_guessed(group: ParentGroup, start: GroupCollection) -> None:
+    groups.join_start(start, "Sam", "father", BABY)
+    groups.join_start(start, "Sam", "mother", BABY)
+    end = groups.open_collection(group, Timepoint.T2)
+    review = groups.return_by_details(end, "Sam", "father", BABY).match_review
+    assert review.status == MatchStatus.UNMATCHED
+
+
+def test_rejecting_a_provisional_match_unlinks_it(
+    group: ParentGroup, start: GroupCollection, facilitator: StaffUser
+) -> None:
+    joined = groups.join_start(start, "Maryam", "mother", BABY)
+    end = groups.open_collection(group, Timepoint.T2)
+    invitation = groups.return_by_details(end, "Maryam", "mother", BABY)
+    groups.reject_match(invitation.match_review, facilitator)
+    invitation.refresh_from_db()
+    assert invitation.episode != joined.participant.episode
+    assert invitation.episode.family.label.startswith(groups.UNLINKED_PREFIX)
+    assert invitation.match_review.status == MatchStatus.REJECTED
