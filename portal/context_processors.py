@@ -1,9 +1,19 @@
+import functools
+
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from portal.security.access import CASE_ROLES
+from portal.security.roles import Role, roles_of
 
 
 def site(request: HttpRequest) -> dict[str, object]:
+    # Lazy and computed once: only pages that show the staff menu pay for the role query.
+    roles = functools.cache(lambda: roles_of(request.user))
     return {
         "service_name": settings.SERVICE_NAME,
         "demo_mode": settings.DEMO_MODE,
+        "sees_families": SimpleLazyObject(lambda: bool(roles() & set(CASE_ROLES))),
+        "sees_groups": SimpleLazyObject(lambda: bool(roles() & {*CASE_ROLES, Role.FACILITATOR})),
     }

@@ -44,5 +44,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/500.html", status=500)
 
 
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "pages/403.html", status=403)
+
+
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "pages/400.html", status=400)

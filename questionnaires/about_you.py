@@ -64,8 +64,8 @@ def ethnic_background(group: str) -> AboutQuestion:
     label, backgrounds = ETHNIC_GROUPS[group]
     return AboutQuestion(
         "ethnic_background",
-        f"Which of these best describes your {label} background?",
-        "",
+        "Which of these best describes your background?",
+        f"You chose: {label}.",
         tuple((_slug(b), b) for b in backgrounds) + (PREFER_NOT_TO_SAY,),
     )
 

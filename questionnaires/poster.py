@@ -28,8 +28,14 @@ def _draw_qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
     for row, line in enumerate(matrix):
         for col, dark in enumerate(line):
             if dark:
-                canvas.rect(x + col * module, y + size - (row + 1) * module, module, module,
-                            stroke=0, fill=1)
+                canvas.rect(
+                    x + col * module,
+                    y + size - (row + 1) * module,
+                    module,
+                    module,
+                    stroke=0,
+                    fill=1,
+                )
 
 
 def group_poster(

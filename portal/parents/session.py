@@ -36,7 +36,10 @@ def response(request: HttpRequest) -> Response | None:
 def finish(request: HttpRequest, invitation: Invitation) -> None:
     """End the parent's session; keep only what the confirmation page shows (no answers)."""
     service = invitation.episode.family.service
-    request.session.flush()
+    # DATA-4: clear() rather than flush(): the invitation is forgotten (LINK-7), but the key is
+    # kept so a double tap or a browser retry that still carries this cookie finds the
+    # "finished" marker and lands on the same confirmation instead of "Open your link again".
+    request.session.clear()
     request.session[FINISHED_KEY] = {
         "contact_line": service.contact_line,
         "crisis_text": service.crisis_text,

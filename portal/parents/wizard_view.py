@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from formtools.wizard.views import NamedUrlWizardView, WizardView
 
@@ -33,6 +33,9 @@ class QuestionnaireWizard(NamedUrlWizardView):
     steps_loaded: ResponseSteps
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in ("GET", "HEAD", "POST"):
+            # INJ-5: a wrong method is a 405 whether or not there is a parent session.
+            return self.http_method_not_allowed(request, *args, **kwargs)
         response = parent_session.response(request)
         if response is None:
             if parent_session.finished(request):
@@ -43,6 +46,11 @@ class QuestionnaireWizard(NamedUrlWizardView):
             return redirect("parents:sent")
         if response.status == ResponseStatus.DECLINED:
             return redirect("parents:declined")
+        invitation = response.invitation
+        if invitation is not None and not services.invitation_is_usable(invitation):
+            # LINK-3: revoking (or expiry of) a link also ends a session already in progress,
+            # with the same page a stopped link gives; the saved answers stay where they are.
+            return render(request, "parents/link_not_working.html", status=404)
         self.steps_loaded = ResponseSteps(response)
         request.parent_steps = self.steps_loaded  # type: ignore[attr-defined]
         return super().dispatch(request, *args, **kwargs)
@@ -79,6 +87,17 @@ class QuestionnaireWizard(NamedUrlWizardView):
             return HttpResponseBadRequest("Unknown step")
         if kwargs.get("step") != posted_step:
             return HttpResponseBadRequest("Step mismatch")
+        if (
+            self.step(posted_step).kind != Kind.CONSENT
+            and not self.steps_loaded.response.consent_given
+        ):
+            # Consent first (ux.md, GDPR special-category data): no answer is stored before
+            # the parent has said yes on the consent page.
+            return redirect(self.get_step_url("consent"))
+        # DATA-1 / INJ-4: the URL's step is the one being answered. formtools otherwise keeps
+        # the session's step, and with none yet (a fresh session) validates the POST against
+        # the first step, showing the consent page's error under this question's address.
+        self.storage.current_step = posted_step
         return super().post(*args, **kwargs)
 
     def render_next_step(self, form: forms.Form, **kwargs: Any) -> HttpResponse:

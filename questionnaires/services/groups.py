@@ -159,9 +159,7 @@ def _split_baby_date(baby_date: date) -> tuple[date | None, date | None]:
     return baby_date, None
 
 
-def _group_invitation(
-    collection: GroupCollection, family: Family, timepoint: str
-) -> Invitation:
+def _group_invitation(collection: GroupCollection, family: Family, timepoint: str) -> Invitation:
     episode = family.episodes.order_by("opened_on").first() or open_episode(
         family, Programme.TOGETHER_TIME, timezone.localdate()
     )
@@ -218,9 +216,7 @@ def join_start(
 def return_for_end(collection: GroupCollection, participant: GroupParticipant) -> Invitation:
     """A recognised parent (same phone, or their return code) at the end collection: their T2
     answers go on their own episode. Coming back again resumes the same response."""
-    existing = Invitation.objects.filter(
-        collection=collection, episode=participant.episode
-    ).first()
+    existing = Invitation.objects.filter(collection=collection, episode=participant.episode).first()
     if existing is not None:
         return existing
     invitation = _group_invitation(collection, participant.family, Timepoint.T2)
@@ -288,9 +284,10 @@ def confirm_match(
     if invitation.episode_id != participant.episode_id:
         invitation.episode = participant.episode
         invitation.save(update_fields=["episode"])
-        if temporary.label.startswith(UNLINKED_PREFIX) and not temporary.episodes.filter(
-            invitations__isnull=False
-        ).exists():
+        if (
+            temporary.label.startswith(UNLINKED_PREFIX)
+            and not temporary.episodes.filter(invitations__isnull=False).exists()
+        ):
             temporary.delete()
     review.proposed = participant
     review.status = MatchStatus.CONFIRMED

@@ -19,3 +19,30 @@ if ("speechSynthesis" in window) {
     });
   }
 }
+
+// "Exit this page": the link already goes to a neutral page. With JavaScript it also hides the
+// page at once, replaces this page in the history (so Back does not show it again straight
+// away), and pressing Shift three times in a row does the same from anywhere on the page.
+const exitLink = document.querySelector("[data-exit-this-page-link]");
+if (exitLink) {
+  const exit = (event) => {
+    if (event) event.preventDefault();
+    document.body.classList.add("app-exiting");
+    window.location.replace(exitLink.href);
+  };
+  exitLink.addEventListener("click", exit);
+  let shiftPresses = 0;
+  let shiftTimer;
+  document.addEventListener("keyup", (event) => {
+    if (event.key !== "Shift") {
+      shiftPresses = 0;
+      return;
+    }
+    shiftPresses += 1;
+    clearTimeout(shiftTimer);
+    shiftTimer = setTimeout(() => {
+      shiftPresses = 0;
+    }, 5000);
+    if (shiftPresses >= 3) exit();
+  });
+}

@@ -4,67 +4,19 @@ half-way carries on in another browser with the short code, losing nothing."""
 
 from __future__ import annotations
 
-import random
-
 import pytest
 from playwright.sync_api import expect
 
 import scoring
 from questionnaires import scores, services
 from questionnaires.models import Response, ResponseStatus, ScoreRecord, Service
-from questionnaires.wizard import Kind, ResponseSteps
+from questionnaires.wizard import Kind
 from tests.browser.conftest import BrowserPage, assert_accessible
+from tests.browser.journey import go_through as _go_through
+from tests.browser.journey import press_continue as _continue
 from tests.questionnaires import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _continue(target: BrowserPage) -> None:
-    target.page.get_by_role("button", name="Continue", exact=True).click()
-
-
-def _answer_label(step_kind: str, options: list[str], rng: random.Random) -> str:
-    return rng.choice(options)
-
-
-def _go_through(
-    target: BrowserPage,
-    response: Response,
-    stop_after: int | None = None,
-    skip: str | None = None,
-    shots: dict[str, bool] | None = None,
-) -> dict[str, str]:
-    """Answer steps from the current page on; returns {step name: label clicked}."""
-    rng = random.Random(7)
-    chosen: dict[str, str] = {}
-    answered = 0
-    while "/questionnaire/q/check/" not in target.page.url:
-        name = target.page.url.rstrip("/").rsplit("/", 1)[-1]
-        step = ResponseSteps(Response.objects.get(pk=response.pk)).by_name[name]
-        if shots is not None and step.kind not in shots:
-            shots[step.kind] = True
-            assert_accessible(target)
-            target.screenshot(f"parent-{step.kind}-phone")
-        if step.kind == Kind.CONSENT:
-            target.page.get_by_label("Yes, I agree").check()
-        elif step.kind in (Kind.ITEM, Kind.OVERALL, Kind.ABOUT):
-            if name == skip:
-                target.page.get_by_role("button", name="Skip this question").click()
-                chosen[name] = ""
-                continue
-            labels = target.page.locator(".nhsuk-radios__label").all_inner_texts()
-            if labels:
-                label = _answer_label(step.kind, labels, rng)
-                target.page.get_by_label(label, exact=True).check()
-                chosen[name] = label
-            else:
-                target.page.get_by_role("textbox").fill("She loves bath time")
-                chosen[name] = "She loves bath time"
-            answered += 1
-        _continue(target)
-        if stop_after is not None and answered >= stop_after:
-            return chosen
-    return chosen
 
 
 def test_parent_answers_everything_on_a_phone_and_scores_match(

@@ -92,3 +92,17 @@ def test_seed_demo_refuses_outside_demo_mode() -> None:
 
     with pytest.raises(CommandError, match="only for demo mode"):
         call_command("seed_demo")
+
+
+def test_menu_and_forbidden_page_follow_the_role(
+    client: Client, clinician: StaffUser, facilitator: StaffUser
+) -> None:
+    """AZ-3: a facilitator is not offered families and gets a plain 403 page if they try."""
+    client.force_login(facilitator)
+    home = client.get("/staff/").content.decode()
+    assert ">Families<" not in home
+    refused = client.get("/staff/families")
+    assert refused.status_code == 403
+    assert "You cannot see this page" in refused.content.decode()
+    client.force_login(clinician)
+    assert ">Families<" in client.get("/staff/").content.decode()

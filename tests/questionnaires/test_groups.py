@@ -24,7 +24,11 @@ BABY = timezone.localdate() - timedelta(days=150)
 @pytest.fixture
 def group(service: Service, facilitator: StaffUser) -> ParentGroup:
     return groups.create_group(
-        service, "Tuesday Together Time", timezone.localdate(), 8, "Riverside Children's Centre",
+        service,
+        "Tuesday Together Time",
+        timezone.localdate(),
+        8,
+        "Riverside Children's Centre",
         actor=facilitator,
     )
 
