@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from questionnaires import links
 from questionnaires.models import Invitation, Response
 
 INVITATION_KEY = "parent_invitation"
 FINISHED_KEY = "parent_finished"
+# Group joiners only: the plain return code (the parent's own credential, shown to them on the
+# welcome and confirmation pages; the database keeps only its hash), and on a shared tablet the
+# join page the next parent starts from.
+RETURN_CODE_KEY = "parent_return_code"
+NEXT_PARENT_URL_KEY = "parent_next_url"
 
 
 def bind(request: HttpRequest, invitation: Invitation) -> None:
@@ -36,6 +42,8 @@ def response(request: HttpRequest) -> Response | None:
 def finish(request: HttpRequest, invitation: Invitation) -> None:
     """End the parent's session; keep only what the confirmation page shows (no answers)."""
     service = invitation.episode.family.service
+    return_code = request.session.get(RETURN_CODE_KEY, "")
+    next_parent_url = request.session.get(NEXT_PARENT_URL_KEY, "")
     # DATA-4: clear() rather than flush(): the invitation is forgotten (LINK-7), but the key is
     # kept so a double tap or a browser retry that still carries this cookie finds the
     # "finished" marker and lands on the same confirmation instead of "Open your link again".
@@ -43,7 +51,13 @@ def finish(request: HttpRequest, invitation: Invitation) -> None:
     request.session[FINISHED_KEY] = {
         "contact_line": service.contact_line,
         "crisis_text": service.crisis_text,
+        "return_code": links.display_code(return_code),
+        "next_parent_url": next_parent_url,
     }
+
+
+def return_code(request: HttpRequest) -> str:
+    return str(request.session.get(RETURN_CODE_KEY, ""))
 
 
 def finished(request: HttpRequest) -> dict[str, str] | None:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.parents import session as parent_session
-from questionnaires import scores, services
+from questionnaires import links, scores, services
 from questionnaires.models import ResponseStatus
 from questionnaires.wizard import ResponseSteps
 
@@ -47,7 +47,11 @@ def welcome(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "parents/welcome.html",
-        {"measures": measures, "service": invitation.episode.family.service},
+        {
+            "measures": measures,
+            "service": invitation.episode.family.service,
+            "return_code": links.display_code(parent_session.return_code(request)),
+        },
     )
 
 

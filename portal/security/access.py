@@ -16,7 +16,14 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from portal.security.roles import Role, roles_of
-from questionnaires.models import Episode, Family, Invitation
+from questionnaires.models import (
+    Episode,
+    Family,
+    GroupCollection,
+    Invitation,
+    MatchReview,
+    ParentGroup,
+)
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 StaffUserLike: TypeAlias = AbstractBaseUser | AnonymousUser
@@ -79,4 +86,49 @@ def get_invitation_for(user: StaffUserLike, invitation_id: uuid.UUID) -> Invitat
     )
     if found is None:
         raise Http404("No such invitation")
+    return found
+
+
+# Everyone who works with groups: facilitators run them; case roles oversee them.
+GROUP_ROLES = (Role.FACILITATOR, *CASE_ROLES)
+
+
+def groups_for(user: StaffUserLike) -> QuerySet[ParentGroup]:
+    """The user's service's groups; a facilitator who holds no case role sees only the groups
+    they facilitate (AZ-2)."""
+    service_id = _service_id(user)
+    if service_id is None:
+        return ParentGroup.objects.none()
+    found = ParentGroup.objects.filter(service_id=service_id)
+    if not roles_of(user) & set(CASE_ROLES):
+        found = found.filter(facilitators=user)
+    return found
+
+
+def get_group_for(user: StaffUserLike, group_id: uuid.UUID) -> ParentGroup:
+    found = groups_for(user).select_related("service").filter(pk=group_id).first()
+    if found is None:
+        raise Http404("No such group")
+    return found
+
+
+def get_collection_for(user: StaffUserLike, collection_id: uuid.UUID) -> GroupCollection:
+    found = (
+        GroupCollection.objects.select_related("group__service")
+        .filter(pk=collection_id, group__in=groups_for(user))
+        .first()
+    )
+    if found is None:
+        raise Http404("No such collection")
+    return found
+
+
+def get_review_for(user: StaffUserLike, review_id: uuid.UUID) -> MatchReview:
+    found = (
+        MatchReview.objects.select_related("collection__group", "proposed")
+        .filter(pk=review_id, collection__group__in=groups_for(user))
+        .first()
+    )
+    if found is None:
+        raise Http404("No such match")
     return found

@@ -317,3 +317,28 @@ def reject_match(review: MatchReview, actor: StaffUser | None = None) -> MatchRe
     review.save()
     audit.record("group.match_rejected", actor, review)
     return review
+
+
+def open_end_collection(group: ParentGroup) -> GroupCollection | None:
+    for collection in group.collections.filter(timepoint=Timepoint.T2, closed_at__isnull=True):
+        if collection_is_open(collection):
+            return collection
+    return None
+
+
+@transaction.atomic
+def invitation_for_return_code(participant: GroupParticipant) -> Invitation | None:
+    """Where a typed return code leads: the group's open end collection if there is one,
+    otherwise back into their unfinished start answers. None when there is nothing to do."""
+    end = open_end_collection(participant.group)
+    if end is not None:
+        return return_for_end(end, participant)
+    unfinished = (
+        Invitation.objects.filter(episode=participant.episode, revoked_at__isnull=True)
+        .exclude(response__status__in=["submitted", "declined"])
+        .order_by("-created_at")
+        .first()
+    )
+    if unfinished is not None and unfinished.expires_at > timezone.now():
+        return unfinished
+    return None

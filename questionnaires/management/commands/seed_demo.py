@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.security.roles import Role
-from questionnaires import links, services
+from questionnaires import demo, links, services
 from questionnaires.models import Family, Programme, Service, StaffUser, Timepoint
 
 DEMO_SERVICE = "Demo parent–infant service"
@@ -45,8 +45,13 @@ class Command(BaseCommand):
                 )
 
         issued = self.fresh_parent_invitation(service)
+        facilitator = StaffUser.objects.get(username="demo-facilitator")
+        room = demo.open_demo_group(service, facilitator)
+        demo.past_demo_group(service, facilitator)
         base = settings.SITE_BASE_URL
         lines = [
+            ("group-join", base + reverse("parents:group_join", kwargs={"code": room.code})),
+            ("group-code", room.code),
             ("parent-link", base + reverse("parents:link", kwargs={"token": issued.token})),
             ("start-code", links.display_code(issued.short_code)),
             ("start-page", base + reverse("parents:code")),
