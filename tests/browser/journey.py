@@ -10,7 +10,10 @@ from tests.browser.conftest import BrowserPage, assert_accessible
 
 
 def press_continue(target: BrowserPage) -> None:
-    target.page.get_by_role("button", name="Continue", exact=True).click()
+    # Wait for the page the POST leads to: reading the URL before it arrives would answer
+    # the next question as if it were this one.
+    with target.page.expect_navigation():
+        target.page.get_by_role("button", name="Continue", exact=True).click()
 
 
 def go_through(
@@ -36,7 +39,8 @@ def go_through(
             target.page.get_by_label("Yes, I agree").check()
         elif step.kind in (Kind.ITEM, Kind.OVERALL, Kind.ABOUT):
             if name == skip:
-                target.page.get_by_role("button", name="Skip this question").click()
+                with target.page.expect_navigation():
+                    target.page.get_by_role("button", name="Skip this question").click()
                 chosen[name] = ""
                 continue
             labels = target.page.locator(".nhsuk-radios__label").all_inner_texts()
