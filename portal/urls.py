@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accessibility", views.accessibility, name="accessibility"),
     path("privacy", views.privacy, name="privacy"),
+    path("staff/groups/", include("portal.staff.group_urls")),
     path("staff/", include("portal.staff.urls")),
     path("", include("portal.parents.urls")),
     # DEP-2: the admin lives at a configurable, non-default path.

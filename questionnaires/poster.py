@@ -10,6 +10,7 @@ import qrcode
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 NHS_BLUE = colors.HexColor("#005eb8")
@@ -50,8 +51,16 @@ def group_poster(
     canvas.setFillColor(NHS_BLUE)
     canvas.rect(0, height - 35 * mm, width, 35 * mm, stroke=0, fill=1)
     canvas.setFillColor(colors.white)
-    canvas.setFont("Helvetica-Bold", 26)
-    canvas.drawString(margin, height - 22 * mm, group_name)
+    # Long group names shrink, then wrap onto a second line, rather than run off the page.
+    size = 26
+    lines = simpleSplit(group_name, "Helvetica-Bold", size, width - 2 * margin)
+    while len(lines) > 2 and size > 14:
+        size -= 2
+        lines = simpleSplit(group_name, "Helvetica-Bold", size, width - 2 * margin)
+    canvas.setFont("Helvetica-Bold", size)
+    top = height - (22 if len(lines) == 1 else 16) * mm
+    for index, line in enumerate(lines[:2]):
+        canvas.drawString(margin, top - index * size * 1.1, line)
 
     canvas.setFillColor(TEXT)
     canvas.setFont("Helvetica-Bold", 22)
@@ -72,7 +81,7 @@ def group_poster(
 
     steps = [
         "1. Point your phone's camera at the square code. Tap the link that appears.",
-        "2. Give your first name and your baby's date of birth.",
+        "2. Give your first name and your baby's date of birth (or due date).",
         "3. Answer the questions. Only your team sees your answers.",
     ]
     canvas.setFont("Helvetica", 13)

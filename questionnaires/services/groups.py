@@ -94,16 +94,24 @@ def open_collection(
         expires_at=expires_at or end_of_today(),
         opened_by=actor,
     )
-    for _ in range(5):  # a clash of random 6-character codes is rare; try again if it happens
+    _save_with_fresh_code(collection)
+    audit.record("collection.opened", actor, collection, timepoint=str(timepoint))
+    return collection
+
+
+def _save_with_fresh_code(
+    collection: GroupCollection, update_fields: list[str] | None = None
+) -> None:
+    # A clash of random 6-character codes is rare (31⁶ ≈ 887 million); try again if it happens.
+    for _ in range(5):
         _new_room_code(collection)
         try:
             with transaction.atomic():
-                collection.save()
-            break
+                collection.save(update_fields=update_fields)
+            return
         except IntegrityError:
             continue
-    audit.record("collection.opened", actor, collection, timepoint=str(timepoint))
-    return collection
+    raise RuntimeError("could not find a free room code")
 
 
 def _close(collection: GroupCollection) -> None:
@@ -122,8 +130,7 @@ def close_collection(collection: GroupCollection, actor: StaffUser | None = None
 @transaction.atomic
 def rotate_code(collection: GroupCollection, actor: StaffUser | None = None) -> GroupCollection:
     """A new room code (e.g. the old one was shared outside the room); the old one stops."""
-    _new_room_code(collection)
-    collection.save(update_fields=["code", "code_hash"])
+    _save_with_fresh_code(collection, update_fields=["code", "code_hash"])
     audit.record("collection.code_rotated", actor, collection)
     return collection
 
