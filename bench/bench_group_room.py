@@ -3,6 +3,7 @@ answer on their own phones at the same time, over real HTTP on localhost.
 
 Run:  .venv/bin/python bench/bench_group_room.py [--db sqlite|postgres] [--parents 40]
           [--join-window 30] [--pause-min 0.2] [--pause-max 1.0] [--threads 8] [--max-seconds 600]
+          [--seed N] [--sqlite-wal]
 
 * A fresh database: a temporary SQLite file, or a database `bench_room_<pid>` created on
   postgres://postgres@127.0.0.1:5432 and dropped at the end. Never db.sqlite3.
@@ -102,6 +103,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=8, help="server request threads")
     parser.add_argument("--max-seconds", type=float, default=600.0, help="stop after this")
     parser.add_argument("--seed", type=int, default=20260105)
+    parser.add_argument(
+        "--sqlite-wal",
+        action="store_true",
+        help="experiment: WAL journal and synchronous=NORMAL on each SQLite connection "
+        "(bench-only, through connection_created; the project's settings are unchanged)",
+    )
     args = parser.parse_args()
     if args.parents < 1 or args.threads < 1 or not 0 <= args.pause_min <= args.pause_max:
         parser.error("need --parents >= 1, --threads >= 1 and 0 <= --pause-min <= --pause-max")
@@ -400,11 +407,13 @@ class Parent:
         if data.get("questionnaire_wizard-current_step") != step:
             raise BenchError(f"{kind} GET {url}: the form is for another step")
         choices = radios(page.body)
+        answer: tuple[str, str, bool] | None = None  # recorded once the POST has saved it
+        about: tuple[str, str] | None = None
         if kind == "consent":
             data[f"{step}-consent"] = "yes"
         elif kind in ("item", "overall") and rng.random() < SKIP_RATE:
             data[f"{step}-skip"] = "1"
-            self.answers[step] = ("", "", False)
+            answer = ("", "", False)
         elif kind in ("item", "overall"):
             value = rng.choice(choices[f"{step}-answer"]) if f"{step}-answer" in choices else ""
             text = rng.choice(TEXTS) if f"{step}-text" in textareas(page.body) else ""
@@ -419,13 +428,17 @@ class Parent:
                 data[f"{step}-text"] = text
             if concern:
                 data[f"{step}-concern"] = "on"
-            self.answers[step] = (value, text, concern)
+            answer = (value, text, concern)
         elif kind == "about":
             value = rng.choice(choices[f"{step}-answer"])
             data[f"{step}-answer"] = value
-            self.about[step.removeprefix("about-").replace("-", "_")] = value
+            about = (step.removeprefix("about-").replace("-", "_"), value)
         self.think()
         posted = self.request(f"{kind} POST", url, data, expect=302, location=STEP_URL)
+        if answer is not None:
+            self.answers[step] = answer
+        if about is not None:
+            self.about[about[0]] = about[1]
         if posted.location == url:
             raise BenchError(f"{kind} POST {url}: redirected back to the same step")
         return posted.location
@@ -662,11 +675,21 @@ def bench(args: argparse.Namespace, database: Database) -> int:
     from django.core.wsgi import get_wsgi_application
     from django.db import connection
 
+    if args.sqlite_wal and connection.vendor == "sqlite":
+        from django.db.backends.signals import connection_created
+
+        def use_wal(sender: Any, connection: Any, **kwargs: Any) -> None:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
+
+        connection_created.connect(use_wal, weak=False)
     call_command("migrate", verbosity=0)
     collection = set_up_room()
+    wal = ", WAL journal" if args.sqlite_wal and args.db == "sqlite" else ""
     print(
         f"Database: {args.db} ({connection.vendor} {connection.Database.__name__}, "
-        f"{database.url.rsplit('/', 1)[-1]}); room code {collection.code}"
+        f"{database.url.rsplit('/', 1)[-1]}{wal}); room code {collection.code}"
     )
 
     server_errors = ServerErrors()
