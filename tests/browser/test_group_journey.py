@@ -6,11 +6,13 @@ step, and a facilitator of another service gets 404."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, BrowserContext, expect
 
 from portal.security.roles import Role
 from questionnaires.models import (
@@ -36,10 +38,23 @@ BABIES = {
 }
 
 
-def _page(browser: Browser, live_server, size: dict[str, int]) -> BrowserPage:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport=size, locale="en-GB", timezone_id="Europe/London")
-    context.set_default_timeout(15_000)
-    return BrowserPage(context.new_page(), live_server.url)
+@pytest.fixture
+def open_page(
+    browser: Browser, live_server: Any
+) -> Iterator[Callable[[dict[str, int]], BrowserPage]]:
+    """A new browser context (a separate phone) per call; all closed at the end, so no page
+    (the roster refreshes itself) keeps calling the server after the test."""
+    contexts: list[BrowserContext] = []
+
+    def make(size: dict[str, int]) -> BrowserPage:
+        context = browser.new_context(viewport=size, locale="en-GB", timezone_id="Europe/London")
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return BrowserPage(context.new_page(), live_server.url)
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 def _fill_join_form(phone: BrowserPage, nickname: str) -> None:
@@ -67,17 +82,17 @@ def _roster_status(facilitator: BrowserPage, nickname: str) -> str:
 
 
 def test_three_parents_start_and_return_at_the_end(
-    browser: Browser,
-    live_server,
+    open_page: Callable[[dict[str, int]], BrowserPage],
+    live_server: Any,
     service: Service,
-    facilitator: StaffUser,  # type: ignore[no-untyped-def]
+    facilitator: StaffUser,
 ) -> None:
     group = groups.create_group(
         service, "Tuesday Together Time", timezone.localdate(), 8, facilitators=[facilitator]
     )
     start = groups.open_collection(group, Timepoint.T1, facilitator)
 
-    lead = _page(browser, live_server, DESKTOP)
+    lead = open_page(DESKTOP)
     lead.goto("/staff/login")
     lead.page.get_by_label("Username").fill(facilitator.username)
     lead.page.get_by_label("Password").fill(TEST_PASSWORD)
@@ -90,7 +105,7 @@ def test_three_parents_start_and_return_at_the_end(
     phones: dict[str, BrowserPage] = {}
     return_codes: dict[str, str] = {}
     for nickname in ("Maryam", "Beth", "Chloe"):
-        phone = _page(browser, live_server, PHONE)
+        phone = open_page(PHONE)
         phones[nickname] = phone
         if nickname == "Chloe":
             phone.goto("/start")
@@ -138,7 +153,7 @@ def test_three_parents_start_and_return_at_the_end(
     assert Invitation.objects.get(collection=end, episode=participant.episode).timepoint == "T2"
 
     # Beth, a new phone: types her return code.
-    beth = _page(browser, live_server, PHONE)
+    beth = open_page(PHONE)
     beth.goto("/start")
     beth.page.get_by_label("Enter your code").fill(return_codes["Beth"])
     press_continue(beth)
@@ -147,7 +162,7 @@ def test_three_parents_start_and_return_at_the_end(
     assert Invitation.objects.filter(collection=end, episode=participant.episode).exists()
 
     # Chloe, a new phone and no code: matched by nickname and baby's date, then confirmed.
-    chloe = _page(browser, live_server, PHONE)
+    chloe = open_page(PHONE)
     chloe.goto(f"/g/{end.code}")
     expect(chloe.page.get_by_role("heading", level=1)).to_have_text(
         "Welcome back to Tuesday Together Time"
@@ -175,7 +190,7 @@ def test_three_parents_start_and_return_at_the_end(
 
     # A facilitator of another service cannot see this group at all (AZ-2).
     other = make_staff(Service.objects.create(name="Elsewhere"), "olga", Role.FACILITATOR)
-    outsider = _page(browser, live_server, DESKTOP)
+    outsider = open_page(DESKTOP)
     outsider.goto("/staff/login")
     outsider.page.get_by_label("Username").fill(other.username)
     outsider.page.get_by_label("Password").fill(TEST_PASSWORD)
