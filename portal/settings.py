@@ -55,6 +55,9 @@ else:
 # so it is separate from SECRET_KEY (which may be rotated).
 CREDENTIAL_HASH_KEY = os.environ.get("CREDENTIAL_HASH_KEY", SECRET_KEY)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 28)
+# A group's room code stops at the end of the day it was opened, or sooner if this many hours
+# are set (e.g. 3 for a morning session).
+ROOM_CODE_HOURS = env_int("ROOM_CODE_HOURS", 0)
 # LINK-5: failed link or code look-ups allowed per client in a window before 429.
 CODE_FAILURE_LIMIT = env_int("CODE_FAILURE_LIMIT", 10)
 CODE_FAILURE_WINDOW_MINUTES = env_int("CODE_FAILURE_WINDOW_MINUTES", 10)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -64,10 +65,13 @@ def update_group(
     return group
 
 
-def end_of_today() -> datetime:
-    """Room codes stop at the end of the day (Europe/London) unless closed sooner."""
-    today = timezone.localdate()
-    return timezone.make_aware(datetime.combine(today, time.max))
+def room_code_expiry() -> datetime:
+    """Room codes stop at the end of the day (Europe/London), or after ROOM_CODE_HOURS when
+    the service sets it, unless the facilitator closes them sooner."""
+    end_of_day = timezone.make_aware(datetime.combine(timezone.localdate(), time.max))
+    if settings.ROOM_CODE_HOURS > 0:
+        return min(end_of_day, timezone.now() + timedelta(hours=settings.ROOM_CODE_HOURS))
+    return end_of_day
 
 
 def _new_room_code(collection: GroupCollection) -> None:
@@ -91,7 +95,7 @@ def open_collection(
         group=group,
         timepoint=timepoint,
         instruments=list(codes),
-        expires_at=expires_at or end_of_today(),
+        expires_at=expires_at or room_code_expiry(),
         opened_by=actor,
     )
     _save_with_fresh_code(collection)

@@ -158,3 +158,13 @@ def test_rejecting_a_provisional_match_unlinks_it(
     assert invitation.episode != joined.participant.episode
     assert invitation.episode.family.label.startswith(groups.UNLINKED_PREFIX)
     assert invitation.match_review.status == MatchStatus.REJECTED
+
+
+def test_room_code_lifetime_can_be_shorter_than_the_day(
+    group: ParentGroup, settings: object
+) -> None:
+    settings.ROOM_CODE_HOURS = 2  # type: ignore[attr-defined]
+    collection = groups.open_collection(group, Timepoint.T1)
+    lifetime = collection.expires_at - timezone.now()
+    assert lifetime <= timedelta(hours=2)
+    assert collection.expires_at.date() == timezone.localdate()
