@@ -94,3 +94,113 @@ def past_demo_group(service: Service, facilitator: StaffUser) -> ParentGroup:
         answer_and_send(services.open_response(invitation), rng, shift=1)
     groups.close_collection(end, facilitator)
     return group
+
+
+# --- Issue 6: a caseload where every clinician-view state shows ----------------------------------
+
+from collections.abc import Callable  # noqa: E402
+
+from scoring.definitions import Item  # noqa: E402
+
+CASELOAD_FAMILIES = {
+    # label: (parent's name, what the answers show)
+    "DEMO-C01": ("Amara", "ASQ:SE-2 above cut-off at start, below it at end"),
+    "DEMO-C02": ("Bea", "MORS-SF prorated at start (one Warmth question skipped)"),
+    "DEMO-C03": ("Cleo", "ASQ:SE-2 not scored at start (too many questions skipped)"),
+    "DEMO-C04": ("Dani", "an overall question answered yes at end, monitoring zone"),
+}
+
+
+def _asq_value(item: Item, letter: str) -> str:
+    # A key's letters follow the options' order; pick the answer worth `letter` (Z=0, V=5, X=10).
+    options = ("often_always", "sometimes", "rarely_never")
+    return options[(item.key or "ZVX").index(letter)]
+
+
+def _send_chosen(
+    response: Response,
+    choose: Callable[[str, Item], str],
+    overall_yes: bool = False,
+) -> Response:
+    """Consent, answer each question with `choose(code, item)` ("" skips it), and send."""
+    services.record_consent(response, True)
+    for measure in response.measures.select_related("instrument"):
+        definition = scores.definition_of(measure.instrument)
+        items, overall = measure_questions(measure, definition)
+        for item in items:
+            value = choose(measure.instrument.code, item)
+            concern = bool(value) and measure.instrument.code == "asq_se2" and item.number == 2
+            services.save_answer(measure, str(item.number), value, concern=concern)
+        for number, question in enumerate(overall):
+            if question.kind == "yes_no":
+                answer = "yes" if overall_yes and number == 0 else "no"
+                services.save_answer(measure, question.id, answer)
+            else:
+                services.save_answer(measure, question.id, "", text="Bath time and songs")
+    return services.submit_response(response)
+
+
+def _chooser(
+    rng: random.Random, asq: Callable[[Item], str], skip: set[tuple[str, int]]
+) -> Callable[[str, Item], str]:
+    def choose(code: str, item: Item) -> str:
+        if (code, item.number) in skip:
+            return ""
+        if code == "asq_se2":
+            return asq(item)
+        if code == "prfq":
+            return str(rng.randint(2, 6))
+        return str(rng.randint(1, 5) if item.subscale == "warmth" else rng.randint(0, 3))
+
+    return choose
+
+
+def demo_caseload(service: Service, clinician: StaffUser) -> list[str]:
+    """Families with start (T1) and end (T2) answers across PRFQ, MORS-SF and ASQ:SE-2, one per
+    state the clinician view must show. Idempotent: a family whose label exists is skipped.
+    Returns the labels created."""
+    from questionnaires.models import Family, Programme
+    from questionnaires.services.loaf import record_loaf
+
+    rng = random.Random(6)
+    today = timezone.localdate()
+    created = []
+    none: Callable[[Item], str] = lambda item: _asq_value(item, "Z")  # noqa: E731
+    every: Callable[[Item], str] = lambda item: _asq_value(item, "V")  # noqa: E731
+
+    def monitoring(item: Item) -> str:  # 7 x 5 = 35 points: the 6-month monitoring zone
+        return _asq_value(item, "V" if item.number <= 7 else "Z")
+
+    too_many = {("asq_se2", n) for n in range(1, 6)}
+    plans = {
+        "DEMO-C01": ((every, set(), False), (none, set(), False)),
+        "DEMO-C02": ((none, {("mors_sf", 3)}, False), (none, set(), False)),
+        "DEMO-C03": ((none, too_many, False), (monitoring, set(), False)),
+        "DEMO-C04": ((none, set(), False), (monitoring, set(), True)),
+    }
+    for label, (name, _) in CASELOAD_FAMILIES.items():
+        if Family.objects.filter(service=service, label=label).exists():
+            continue
+        family = services.register_family(
+            service,
+            label=label,
+            parent_name=name,
+            relationship="mother",
+            infant_dob=today - timedelta(days=200),  # the 6-month ASQ:SE-2, and MORS-SF fits
+            actor=clinician,
+        )
+        episode = services.open_episode(
+            family, Programme.PSYCHOTHERAPY, today - timedelta(weeks=12), clinician
+        )
+        for timepoint, (asq, skip, yes) in zip(
+            (Timepoint.T1, Timepoint.T2), plans[label], strict=True
+        ):
+            issued = services.issue_invitation(episode, timepoint, clinician)
+            response = services.open_response(issued.invitation)
+            _send_chosen(response, _chooser(rng, asq, skip), overall_yes=yes)
+        if label == "DEMO-C01":
+            record_loaf(episode, Timepoint.T1, "A", 3, today - timedelta(weeks=12), clinician, name)
+            record_loaf(episode, Timepoint.T2, "A", 2, today, clinician, name)
+            record_loaf(episode, Timepoint.T1, "B", 2, today - timedelta(weeks=12), clinician)
+        created.append(label)
+    return created

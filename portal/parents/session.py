@@ -53,6 +53,7 @@ def finish(request: HttpRequest, invitation: Invitation) -> None:
         "crisis_text": service.crisis_text,
         "return_code": links.display_code(return_code),
         "next_parent_url": next_parent_url,
+        "response_id": str(invitation.response.pk),  # for the parent's own copy (issue 6)
     }
 
 

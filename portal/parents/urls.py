@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.parents import entry, group_entry, views
+from portal.parents import copy, entry, group_entry, views
 from portal.parents.wizard_view import QuestionnaireWizard
 
 app_name = "parents"
@@ -15,5 +15,6 @@ urlpatterns = [
     path("questionnaire/q/", step_view, name="steps"),
     path("questionnaire/q/<str:step>/", step_view, name="step"),
     path("questionnaire/sent", views.sent, name="sent"),
+    path("questionnaire/my-answers.pdf", copy.parent_copy, name="copy"),
     path("questionnaire/declined", views.declined, name="declined"),
 ]

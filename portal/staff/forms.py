@@ -6,11 +6,13 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 
 from portal.date_input import DateInputField
-from questionnaires.models import Programme, Relationship, Service, Timepoint
+from questionnaires.models import LoafPart, Programme, Relationship, Service, Timepoint
 from questionnaires.services.clinician import label_is_taken
+from scoring import loaf as scoring_loaf
 
 LABEL_TAKEN = "A family in your service already has this label. Enter a different label"
 # Wide enough for every family the service sees (pregnancy to age 2), narrow enough to catch
@@ -160,3 +162,95 @@ class FamilyForm(forms.Form):
 
 class IssueInvitationForm(forms.Form):
     timepoint = forms.ChoiceField(choices=Timepoint.choices)
+
+
+class CaseStatus(models.TextChoices):
+    """Where a family's latest episode of care has got to, for the caseload filter."""
+
+    AWAITING_T1 = "awaiting_t1", "Waiting for start (T1) answers"
+    T1_DONE = "t1_done", "Start (T1) answers in"
+    T2_DONE = "t2_done", "End (T2) answers in"
+    CLOSED = "closed", "Closed"
+
+
+class CaseloadFilterForm(forms.Form):
+    """Search and filters for the caseload. Read through cleaned_data only, and used in fixed
+    ORM lookups: request data never names a field (INJ-3)."""
+
+    q = forms.CharField(
+        label="Search by family label or parent's name", required=False, max_length=60
+    )
+    programme = forms.ChoiceField(
+        label="Programme", choices=[("", "All programmes"), *Programme.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label="Status", choices=[("", "Any status"), *CaseStatus.choices], required=False
+    )
+
+    def filters(self) -> dict[str, str]:
+        """The valid filters; an invalid value counts as no filter rather than an error page."""
+        self.is_valid()  # cleaned_data keeps only the fields that were valid
+        return {name: str(self.cleaned_data.get(name) or "").strip() for name in self.fields}
+
+
+def loaf_level_choices() -> list[tuple[str, str]]:
+    # Level numbers with the short names only: the DC:0-5 descriptors are copyrighted.
+    return [(str(n), f"{n} – {name}") for n, name in scoring_loaf.level_names().items()]
+
+
+class LoafForm(forms.Form):
+    """One LOAF rating. The episode comes from the URL, checked against the user's service,
+    and the rater is the signed-in user: neither is a form field (AZ-4)."""
+
+    timepoint = forms.ChoiceField(
+        label="When",
+        choices=Timepoint.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select start (T1) or end (T2)",
+            "invalid_choice": "Select start (T1) or end (T2)",
+        },
+    )
+    part = forms.ChoiceField(
+        label="Part",
+        choices=LoafPart.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select Part A or Part B",
+            "invalid_choice": "Select Part A or Part B",
+        },
+    )
+    caregiver = forms.CharField(
+        label="Caregiver (Part A only)",
+        help_text="First name or relationship, such as Mother. Leave empty for Part B.",
+        required=False,
+        max_length=60,
+        error_messages={"max_length": "Caregiver must be 60 characters or fewer"},
+    )
+    level = forms.ChoiceField(
+        label="Level",
+        choices=loaf_level_choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select a level from 1 to 4",
+            "invalid_choice": "Select a level from 1 to 4",
+        },
+    )
+    rated_on = DateInputField(label="Date rated", help_text="For example, 27 3 2026.")
+
+    def clean_rated_on(self) -> date:
+        rated_on: date | None = self.cleaned_data["rated_on"]
+        if rated_on is None:
+            raise ValidationError("Enter the date rated")
+        if rated_on > timezone.localdate():
+            raise ValidationError("Date rated must be today or in the past")
+        return rated_on
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        part, caregiver = cleaned.get("part"), (cleaned.get("caregiver") or "").strip()
+        if part == LoafPart.A and not caregiver:
+            self.add_error("caregiver", "Enter which caregiver this Part A rating is for")
+        elif part == LoafPart.B and caregiver:
+            self.add_error("caregiver", "Leave caregiver empty for Part B")
+        return cleaned

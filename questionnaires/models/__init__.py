@@ -8,6 +8,7 @@ from questionnaires.models.groups import (
     ParentGroup,
 )
 from questionnaires.models.instruments import InstrumentVersion
+from questionnaires.models.loaf import LoafPart, LoafRating
 from questionnaires.models.organisation import Service, StaffUser
 from questionnaires.models.ratelimit import RateLimitBucket
 from questionnaires.models.responses import (
@@ -41,4 +42,6 @@ __all__ = [
     "Service",
     "StaffUser",
     "Timepoint",
+    "LoafPart",
+    "LoafRating",
 ]

@@ -120,3 +120,27 @@ def assert_accessible(target: BrowserPage) -> None:
         ],
         indent=2,
     )
+
+
+def sign_in(target: BrowserPage, username: str) -> None:
+    """Sign in through the real staff login page, as a person would."""
+    from playwright.sync_api import expect
+
+    from tests.conftest import TEST_PASSWORD
+
+    target.goto("/staff/login")
+    target.page.get_by_label("Username").fill(username)
+    target.page.get_by_label("Password").fill(TEST_PASSWORD)
+    target.page.get_by_role("button", name="Sign in").click()
+    expect(target.page.get_by_role("heading", level=1)).to_have_text("Staff home")
+
+
+def fits_a_phone(target: BrowserPage, name: str, check_accessible: bool = True) -> None:
+    """The same page at phone width: nothing wider than the screen; then back to desktop."""
+    target.page.set_viewport_size(PHONE)
+    width = target.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{name} is {width}px wide on a phone"
+    if check_accessible:
+        assert_accessible(target)
+    target.screenshot(f"{name}-phone")
+    target.page.set_viewport_size(DESKTOP)

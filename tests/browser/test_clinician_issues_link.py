@@ -10,27 +10,17 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from questionnaires.models import Family, StaffUser
-from tests.browser.conftest import PHONE, BrowserPage, assert_accessible
-from tests.conftest import TEST_PASSWORD
+from tests.browser.conftest import PHONE, BrowserPage, assert_accessible, fits_a_phone, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _sign_in(target: BrowserPage) -> None:
-    target.goto("/staff/login")
-    target.page.get_by_label("Username").fill("alice")
-    target.page.get_by_label("Password").fill(TEST_PASSWORD)
-    target.page.get_by_role("button", name="Sign in").click()
-    expect(target.page.get_by_role("heading", level=1)).to_have_text("Staff home")
+    sign_in(target, "alice")
 
 
 def _fits_a_phone(target: BrowserPage, name: str) -> None:
-    """The same page at 390 pixels: nothing wider than the screen, then back to desktop."""
-    target.page.set_viewport_size(PHONE)
-    width = target.page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{name} is {width}px wide on a phone"
-    target.screenshot(f"{name}-phone")
-    target.page.set_viewport_size({"width": 1280, "height": 900})
+    fits_a_phone(target, name, check_accessible=False)
 
 
 def _shows_no_template_code(target: BrowserPage) -> None:

@@ -25,9 +25,9 @@ from questionnaires.models import (
     Timepoint,
 )
 from questionnaires.services import groups
-from tests.browser.conftest import DESKTOP, PHONE, BrowserPage, assert_accessible
+from tests.browser.conftest import DESKTOP, PHONE, BrowserPage, assert_accessible, sign_in
 from tests.browser.journey import go_through, press_continue
-from tests.conftest import TEST_PASSWORD, make_staff
+from tests.conftest import make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -93,11 +93,7 @@ def test_three_parents_start_and_return_at_the_end(
     start = groups.open_collection(group, Timepoint.T1, facilitator)
 
     lead = open_page(DESKTOP)
-    lead.goto("/staff/login")
-    lead.page.get_by_label("Username").fill(facilitator.username)
-    lead.page.get_by_label("Password").fill(TEST_PASSWORD)
-    with lead.page.expect_navigation():
-        lead.page.get_by_role("button", name="Sign in").click()
+    sign_in(lead, facilitator.username)
     lead.goto(f"/staff/groups/{group.pk}")
     assert "No parents have joined yet" in lead.page.inner_text("main")
 
@@ -191,10 +187,6 @@ def test_three_parents_start_and_return_at_the_end(
     # A facilitator of another service cannot see this group at all (AZ-2).
     other = make_staff(Service.objects.create(name="Elsewhere"), "olga", Role.FACILITATOR)
     outsider = open_page(DESKTOP)
-    outsider.goto("/staff/login")
-    outsider.page.get_by_label("Username").fill(other.username)
-    outsider.page.get_by_label("Password").fill(TEST_PASSWORD)
-    with outsider.page.expect_navigation():
-        outsider.page.get_by_role("button", name="Sign in").click()
+    sign_in(outsider, other.username)
     refused = outsider.page.goto(f"{live_server.url}/staff/groups/{group.pk}")
     assert refused is not None and refused.status == 404

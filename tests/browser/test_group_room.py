@@ -19,8 +19,13 @@ from pypdf import PdfReader
 
 from questionnaires.models import GroupCollection, ParentGroup, Service, StaffUser, Timepoint
 from questionnaires.services import groups
-from tests.browser.conftest import ARTIFACTS, PHONE, BrowserPage, assert_accessible
-from tests.conftest import TEST_PASSWORD
+from tests.browser.conftest import (
+    ARTIFACTS,
+    PHONE,
+    BrowserPage,
+    assert_accessible,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,11 +46,7 @@ def start(group: ParentGroup, facilitator: StaffUser) -> GroupCollection:
 
 
 def _sign_in(target: BrowserPage, username: str = "fran") -> None:
-    target.goto("/staff/login")
-    target.page.get_by_label("Username").fill(username)
-    target.page.get_by_label("Password").fill(TEST_PASSWORD)
-    target.page.get_by_role("button", name="Sign in").click()
-    expect(target.page.get_by_role("heading", level=1)).to_have_text("Staff home")
+    sign_in(target, username)
 
 
 def _decode_qr(image: Path) -> str:

@@ -48,6 +48,7 @@ class Command(BaseCommand):
         facilitator = StaffUser.objects.get(username="demo-facilitator")
         room = demo.open_demo_group(service, facilitator)
         demo.past_demo_group(service, facilitator)
+        demo.demo_caseload(service, StaffUser.objects.get(username="demo-clinician"))
         base = settings.SITE_BASE_URL
         lines = [
             ("group-join", base + reverse("parents:group_join", kwargs={"code": room.code})),

@@ -1,0 +1,82 @@
+"""Recording the clinician's LOAF (DC:0-5 relationship level) ratings. A second rating for the
+same relationship and timepoint corrects the first: the audit log keeps what it was."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from questionnaires import audit
+from questionnaires.models import Episode, LoafPart, LoafRating, StaffUser, Timepoint
+from scoring import loaf as scoring_loaf
+from scoring.errors import ScoringError
+
+
+class LoafInvalid(ValueError):
+    """A rating that cannot be stored; the message says why in plain words."""
+
+
+def _caregiver(part: str, caregiver: str) -> str:
+    name = " ".join(caregiver.split())
+    if part == LoafPart.A and not name:
+        raise LoafInvalid("Enter which caregiver this Part A rating is for")
+    if part == LoafPart.B and name:
+        raise LoafInvalid("Part B is for the whole caregiving environment: leave caregiver empty")
+    return name
+
+
+@transaction.atomic
+def record_loaf(
+    episode: Episode,
+    timepoint: Timepoint | str,
+    part: LoafPart | str,
+    level: int | str,
+    rated_on: date,
+    rater: StaffUser | None,
+    caregiver: str = "",
+) -> LoafRating:
+    if timepoint not in Timepoint.values:
+        raise LoafInvalid("Select start (T1) or end (T2)")
+    if part not in LoafPart.values:
+        raise LoafInvalid("Select Part A or Part B")
+    try:
+        number = scoring_loaf.validate_level(level)
+    except ScoringError as error:
+        raise LoafInvalid(str(error)) from error
+    if rated_on > timezone.localdate():
+        raise LoafInvalid("Date rated must be today or in the past")
+    name = _caregiver(str(part), caregiver)
+    # "Mother" and "mother" are the same relationship: match case-blind, keep the first spelling.
+    existing = (
+        LoafRating.objects.select_for_update()
+        .filter(episode=episode, timepoint=timepoint, part=part, caregiver__iexact=name)
+        .first()
+    )
+    if existing is None:
+        rating = LoafRating.objects.create(
+            episode=episode,
+            timepoint=timepoint,
+            part=part,
+            caregiver=name,
+            level=number,
+            rated_on=rated_on,
+            rater=rater,
+        )
+        audit.record("loaf.recorded", rater, rating, timepoint=str(timepoint), part=str(part))
+        return rating
+    previous = existing.level
+    existing.level, existing.rated_on, existing.rater = number, rated_on, rater
+    existing.save(update_fields=["level", "rated_on", "rater"])
+    # Levels are clinician ratings, not parent answers, so the log may say what changed.
+    audit.record(
+        "loaf.corrected",
+        rater,
+        existing,
+        timepoint=str(timepoint),
+        part=str(part),
+        previous_level=previous,
+        level=number,
+    )
+    return existing
