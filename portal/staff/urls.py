@@ -25,6 +25,11 @@ urlpatterns = [
     ),
     path("episodes/<uuid:episode_id>/loaf", views.loaf_record, name="loaf_record"),
     path(
+        "invitations/<uuid:invitation_id>/resend",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
         "invitations/<uuid:invitation_id>/revoke",
         views.invitation_revoke,
         name="invitation_revoke",

@@ -305,6 +305,11 @@ class InvitationRow:
     def can_revoke(self) -> bool:
         return self.status in clinician.REVOCABLE
 
+    @property
+    def can_resend(self) -> bool:
+        # A lost or expired link can be sent again while nothing has been sent back.
+        return self.status in clinician.REVOCABLE or self.status == InvitationStatus.EXPIRED
+
 
 @dataclass(frozen=True)
 class ChartShown:
@@ -438,6 +443,26 @@ def invitation_issue(request: HttpRequest, episode_id: uuid.UUID) -> HttpRespons
     if not form.is_valid():
         return render(request, "pages/400.html", status=400)
     issued = services.issue_invitation(episode, form.cleaned_data["timepoint"], actor=request.user)
+    return _issued_page(request, episode, issued)
+
+
+@role_required(*CASE_ROLES)
+@require_POST
+def invitation_resend(request: HttpRequest, invitation_id: uuid.UUID) -> HttpResponse:
+    """Resend: a new link, code and QR for the same invitation; the old ones stop working and
+    the parent's saved answers stay with it."""
+    invitation = get_invitation_for(request.user, invitation_id)
+    status = clinician.invitation_status(invitation)
+    if status not in clinician.REVOCABLE and status != InvitationStatus.EXPIRED:
+        messages.error(request, "This link cannot be sent again. Issue a new one instead.")
+        return redirect("staff:family_detail", family_id=invitation.episode.family_id)
+    issued = services.resend_invitation(invitation, actor=request.user)
+    return _issued_page(request, invitation.episode, issued)
+
+
+def _issued_page(
+    request: HttpRequest, episode: Episode, issued: services.IssuedInvitation
+) -> HttpResponse:
     # The plain link and code exist only in this response: never in a URL, a session or a log
     # (LINK-1/2). Leaving the page loses them; the clinician issues a new link instead.
     link = settings.SITE_BASE_URL + reverse("parents:link", kwargs={"token": issued.token})

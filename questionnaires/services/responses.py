@@ -190,3 +190,24 @@ def save_about_you(response: Response, field: str, value: str) -> None:
     locked.save(update_fields=["about_you", "updated_at"])
     response.about_you = locked.about_you
     audit.record("response.about_you_saved", None, locked, field=field)
+
+
+@transaction.atomic
+def resend_invitation(
+    invitation: Invitation, actor: StaffUser | None = None, valid_days: int | None = None
+) -> IssuedInvitation:
+    """A new link and code for the same invitation (the parent lost theirs, or needs the QR
+    again): the old ones stop working at once, and any answers already given stay with it,
+    because only the plain token was lost — it was never stored."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.revoked_at is not None:
+        raise AnswersLocked("This link was revoked. Issue a new one.")
+    token, short_code = links.new_token(), links.new_code()
+    invitation.token_hash = links.credential_hash(token)
+    invitation.short_code_hash = links.credential_hash(short_code)
+    invitation.expires_at = timezone.now() + timedelta(
+        days=valid_days if valid_days is not None else settings.INVITATION_VALID_DAYS
+    )
+    invitation.save(update_fields=["token_hash", "short_code_hash", "expires_at"])
+    audit.record("invitation.resent", actor, invitation)
+    return IssuedInvitation(invitation, token, short_code)

@@ -602,3 +602,64 @@ def test_link_statuses_follow_the_parent_and_the_link(service: Service) -> None:
 def test_baby_age_reads_as_a_clinician_says_it(dob: date | None, expected: str) -> None:
     family = Family(label="x", parent_name="x", relationship="mother", infant_dob=dob)
     assert baby_age(family, date(2026, 3, 9)) == expected
+
+
+def test_resend_gives_a_new_link_and_keeps_the_answers(
+    client: Client, clinician: StaffUser, service: Service
+) -> None:
+    """Issue 6 item 2 (resend, show QR): the old link and code stop, the new ones reach the
+    same response with the answers already given (LINK-3)."""
+    from questionnaires.models import Answer
+    from tests.questionnaires import factories
+
+    issued, response = factories.invited_response(service, actor=clinician)
+    services.record_consent(response, True)
+    measure = response.measures.get(instrument__code="prfq")
+    services.save_answer(measure, "1", "4")
+    client.force_login(clinician)
+    page = client.post(f"/staff/invitations/{issued.invitation.pk}/resend")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<svg" in html and page["Referrer-Policy"] == "no-referrer"
+    new_link = re.search(r"/p/([A-Za-z0-9_-]{40,})", html)
+    assert new_link and new_link.group(1) != issued.token
+    parent = Client()
+    assert parent.get(f"/p/{issued.token}").status_code == 404
+    assert parent.post("/start", {"code": issued.short_code}).status_code == 200  # not found
+    entered = parent.get(f"/p/{new_link.group(1)}")
+    assert entered.status_code == 302
+    resumed = parent.get("/questionnaire/")
+    # Back into the same response: consent is kept, so it resumes at the first unseen page.
+    assert resumed.status_code == 302 and "/questionnaire/q/prfq-about/" in resumed["Location"]
+    assert Answer.objects.get(measure=measure, item="1").value == "4"
+    assert AuditEvent.objects.filter(action="invitation.resent").count() == 1
+
+
+def test_sent_back_answers_cannot_be_resent(
+    client: Client, clinician: StaffUser, service: Service
+) -> None:
+    from tests.questionnaires import factories
+
+    issued, response = factories.invited_response(service, actor=clinician)
+    services.submit_response(response)
+    client.force_login(clinician)
+    before = issued.invitation.token_hash
+    reply = client.post(f"/staff/invitations/{issued.invitation.pk}/resend")
+    assert reply.status_code == 302
+    issued.invitation.refresh_from_db()
+    assert issued.invitation.token_hash == before
+
+
+def test_resend_is_scoped_to_the_service(
+    client: Client, outsider: StaffUser, clinician: StaffUser, service: Service
+) -> None:
+    from tests.questionnaires import factories
+
+    issued, _ = factories.invited_response(service, actor=clinician)
+    client.force_login(outsider)
+    assert client.post(f"/staff/invitations/{issued.invitation.pk}/resend").status_code == 404
+    assert client.get(f"/staff/invitations/{issued.invitation.pk}/resend").status_code in (
+        403,
+        404,
+        405,
+    )
