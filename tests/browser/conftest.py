@@ -138,8 +138,23 @@ def sign_in(target: BrowserPage, username: str) -> None:
 def fits_a_phone(target: BrowserPage, name: str, check_accessible: bool = True) -> None:
     """The same page at phone width: nothing wider than the screen; then back to desktop."""
     target.page.set_viewport_size(PHONE)
-    width = target.page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{name} is {width}px wide on a phone"
+    # Layout settles after a resize (the design system's scripts react to it); a person sees
+    # the settled page, so wait up to two seconds for it before judging the width.
+    for _ in range(20):
+        width = target.page.evaluate("document.documentElement.scrollWidth")
+        if width <= PHONE["width"]:
+            break
+        target.page.wait_for_timeout(100)
+    # Name what sticks out, so a failure says where to look.
+    wide = target.page.evaluate(
+        """(limit) => [...document.querySelectorAll('body *')]
+            .filter(e => e.getClientRects().length && e.getBoundingClientRect().right > limit)
+            .filter(e => getComputedStyle(e).visibility !== 'hidden')
+            .slice(-5)
+            .map(e => `${e.tagName}.${e.className} → ${e.getBoundingClientRect().right}px`)""",
+        PHONE["width"] + 1,
+    )
+    assert width <= PHONE["width"], f"{name} is {width}px wide on a phone: {wide}"
     if check_accessible:
         assert_accessible(target)
     target.screenshot(f"{name}-phone")
