@@ -59,7 +59,7 @@ def test_clinician_registers_a_family_and_issues_the_start_link(
 
     # Sent empty: every problem is listed, the summary takes focus, each links to its field.
     page.get_by_role("button", name="Register family").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.locator(".nhsuk-error-summary")
     expect(summary).to_be_focused()
     assert "Enter the baby's date of birth or due date" in summary.inner_text()

@@ -189,7 +189,7 @@ def test_setting_up_a_group_and_matching_end_answers(
     expect(page.get_by_label("fran")).to_be_checked()  # the creator, ticked for them
     page.get_by_label("fran").uncheck()
     page.get_by_role("button", name="Set up group").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.locator(".nhsuk-error-summary")
     expect(summary).to_be_focused()
     assert_accessible(desktop)

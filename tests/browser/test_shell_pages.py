@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from questionnaires.models import StaffUser
 from tests.browser.conftest import BrowserPage, assert_accessible
@@ -39,14 +42,14 @@ def test_staff_login_page_signs_a_clinician_in(phone: BrowserPage, clinician: St
     phone.page.get_by_label("Username").fill("alice")
     phone.page.get_by_label("Password").fill("wrong password entirely")
     phone.page.get_by_role("button", name="Sign in").click()
-    assert phone.page.title().startswith("Error: ")
-    assert phone.page.locator(".nhsuk-error-summary").is_visible()
+    expect(phone.page).to_have_title(re.compile(r"^Error: "))
+    expect(phone.page.locator(".nhsuk-error-summary")).to_be_visible()
     assert "username or password is not right" in phone.page.inner_text("main")
     assert_accessible(phone)
 
     phone.page.get_by_label("Password").fill(TEST_PASSWORD)
     phone.page.get_by_role("button", name="Sign in").click()
-    assert phone.page.get_by_role("heading", level=1).inner_text() == "Staff home"
+    expect(phone.page.get_by_role("heading", level=1)).to_have_text("Staff home")
     assert "Clinician" in phone.page.inner_text("main")
     assert "Riverside parent–infant team" in phone.page.inner_text("main")
     assert_accessible(phone)
