@@ -13,7 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 
 from portal.security.roles import Role, roles_of
 from questionnaires.models import (
@@ -60,33 +61,22 @@ def families_for(user: StaffUserLike) -> QuerySet[Family]:
     return Family.objects.filter(service_id=service_id)
 
 
+# Each getter looks only inside the user's scope, so another service's id is simply not found
+# (404), exactly like an id that does not exist.
 def get_family_for(user: StaffUserLike, family_id: uuid.UUID) -> Family:
-    found = families_for(user).filter(pk=family_id).first()
-    if found is None:
-        raise Http404("No such family")
-    return found
+    return get_object_or_404(families_for(user), pk=family_id)
 
 
 def get_episode_for(user: StaffUserLike, episode_id: uuid.UUID) -> Episode:
-    found = (
-        Episode.objects.select_related("family")
-        .filter(pk=episode_id, family__in=families_for(user))
-        .first()
-    )
-    if found is None:
-        raise Http404("No such episode")
-    return found
+    scope = Episode.objects.select_related("family").filter(family__in=families_for(user))
+    return get_object_or_404(scope, pk=episode_id)
 
 
 def get_invitation_for(user: StaffUserLike, invitation_id: uuid.UUID) -> Invitation:
-    found = (
-        Invitation.objects.select_related("episode__family")
-        .filter(pk=invitation_id, episode__family__in=families_for(user))
-        .first()
+    scope = Invitation.objects.select_related("episode__family").filter(
+        episode__family__in=families_for(user)
     )
-    if found is None:
-        raise Http404("No such invitation")
-    return found
+    return get_object_or_404(scope, pk=invitation_id)
 
 
 # Everyone who works with groups: facilitators run them; case roles oversee them.
@@ -106,29 +96,18 @@ def groups_for(user: StaffUserLike) -> QuerySet[ParentGroup]:
 
 
 def get_group_for(user: StaffUserLike, group_id: uuid.UUID) -> ParentGroup:
-    found = groups_for(user).select_related("service").filter(pk=group_id).first()
-    if found is None:
-        raise Http404("No such group")
-    return found
+    return get_object_or_404(groups_for(user).select_related("service"), pk=group_id)
 
 
 def get_collection_for(user: StaffUserLike, collection_id: uuid.UUID) -> GroupCollection:
-    found = (
-        GroupCollection.objects.select_related("group__service")
-        .filter(pk=collection_id, group__in=groups_for(user))
-        .first()
+    scope = GroupCollection.objects.select_related("group__service").filter(
+        group__in=groups_for(user)
     )
-    if found is None:
-        raise Http404("No such collection")
-    return found
+    return get_object_or_404(scope, pk=collection_id)
 
 
 def get_review_for(user: StaffUserLike, review_id: uuid.UUID) -> MatchReview:
-    found = (
-        MatchReview.objects.select_related("collection__group", "proposed")
-        .filter(pk=review_id, collection__group__in=groups_for(user))
-        .first()
+    scope = MatchReview.objects.select_related("collection__group", "proposed").filter(
+        collection__group__in=groups_for(user)
     )
-    if found is None:
-        raise Http404("No such match")
-    return found
+    return get_object_or_404(scope, pk=review_id)
