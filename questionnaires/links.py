@@ -36,3 +36,8 @@ def credential_hash(value: str) -> str:
 def display_code(code: str) -> str:
     """Groups of four are easier to read out and copy: K7QP-M2XD."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def spaced_code(code: str) -> str:
+    """A room code read off a projector or poster: one character at a time, K 7 Q P M 2."""
+    return " ".join(code)

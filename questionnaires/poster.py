@@ -13,6 +13,8 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
+from questionnaires import links
+
 NHS_BLUE = colors.HexColor("#005eb8")
 TEXT = colors.HexColor("#212b32")
 
@@ -77,7 +79,7 @@ def group_poster(
     canvas.setFont("Helvetica", 14)
     canvas.drawCentredString(width / 2, qr_y - 27 * mm, "and type this code:")
     canvas.setFont("Courier-Bold", 44)
-    canvas.drawCentredString(width / 2, qr_y - 45 * mm, " ".join(code))
+    canvas.drawCentredString(width / 2, qr_y - 45 * mm, links.spaced_code(code))
 
     steps = [
         "1. Point your phone's camera at the square code. Tap the link that appears.",

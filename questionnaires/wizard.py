@@ -208,9 +208,11 @@ class DatabaseStorage(BaseStorage):
 
     def set_step_data(self, step: str, cleaned_data: Any) -> None:
         found = self.loaded.by_name.get(step)
-        if found is None or not isinstance(cleaned_data, dict):
-            return
+        if found is None or found.kind == Kind.CHECK or not isinstance(cleaned_data, dict):
+            return  # the check page saves nothing; sending is the view's job
         save_step(self.loaded.response, found, cleaned_data)
+        # Once, here, after every save: answers, status (declined) and even the step list
+        # (a new ethnic group) may have changed, and the view reads them next.
         self.loaded.reload()
 
     def get_step_files(self, step: str) -> None:

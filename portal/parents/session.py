@@ -35,8 +35,15 @@ def invitation(request: HttpRequest) -> Invitation | None:
 
 
 def response(request: HttpRequest) -> Response | None:
-    found = invitation(request)
-    return Response.objects.filter(invitation=found).first() if found else None
+    invitation_id = request.session.get(INVITATION_KEY)
+    if not invitation_id:
+        return None
+    # One query for the response and the invitation every question page checks.
+    return (
+        Response.objects.select_related("invitation__episode__family__service")
+        .filter(invitation_id=invitation_id)
+        .first()
+    )
 
 
 def finish(request: HttpRequest, invitation: Invitation) -> None:

@@ -101,7 +101,7 @@ class QuestionnaireWizard(NamedUrlWizardView):
         return super().post(*args, **kwargs)
 
     def render_next_step(self, form: forms.Form, **kwargs: Any) -> HttpResponse:
-        self.steps_loaded.reload()
+        # The storage reloaded the steps when it saved this one (questionnaires.wizard).
         current = (
             self.step(self.steps.current) if self.steps.current in self.get_form_list() else None
         )
@@ -116,7 +116,6 @@ class QuestionnaireWizard(NamedUrlWizardView):
         # Sending happens only on the POST of "Send my answers", never on a GET (LINK-6).
         if self.request.method != "POST":
             return redirect(self.get_step_url("check"))
-        self.steps_loaded.reload()
         return WizardView.render_done(self, form, **kwargs)
 
     def done(self, form_list: Any, **kwargs: Any) -> HttpResponse:

@@ -25,7 +25,3 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> set[Role]:
         return set()
     names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
     return {role for role in Role if role.value in names}
-
-
-def has_role(user: AbstractBaseUser | AnonymousUser, role: Role) -> bool:
-    return role in roles_of(user)

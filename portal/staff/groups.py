@@ -33,7 +33,7 @@ from portal.security.access import (
     role_required,
 )
 from portal.security.roles import Role, roles_of
-from questionnaires import audit, poster, qr, roster
+from questionnaires import audit, links, poster, qr, roster
 from questionnaires.models import (
     Family,
     GroupCollection,
@@ -201,11 +201,6 @@ def _sees_families(request: HttpRequest) -> bool:
     return bool(roles_of(request.user) & set(CASE_ROLES))
 
 
-def spaced(code: str) -> str:
-    """A room code read off a projector: one letter at a time."""
-    return " ".join(code)
-
-
 @dataclass(frozen=True)
 class CollectionPanel:
     """The latest collection for one timepoint, as the group page shows it."""
@@ -222,7 +217,7 @@ class CollectionPanel:
 
     @property
     def spaced_code(self) -> str:
-        return spaced(self.collection.code) if self.collection else ""
+        return links.spaced_code(self.collection.code) if self.collection else ""
 
     @property
     def shared_url(self) -> str:
@@ -355,7 +350,7 @@ def collection_open(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
     messages.success(
         request,
         f"The {collection.get_timepoint_display().lower()} collection is open. "
-        f"Its code is {spaced(collection.code)}.",
+        f"Its code is {links.spaced_code(collection.code)}.",
     )
     return redirect("groups:detail", group_id=group.pk)
 
@@ -388,7 +383,7 @@ def collection_rotate(
     group_services.rotate_code(collection, actor=request.user)  # type: ignore[arg-type]
     messages.success(
         request,
-        f"The new code is {spaced(collection.code)}. The old code no longer works.",
+        f"The new code is {links.spaced_code(collection.code)}. The old code no longer works.",
     )
     return redirect("groups:detail", group_id=group_id)
 
@@ -413,7 +408,7 @@ def collection_room(
         context |= {
             "join_url": url,
             "start_url": start_url(),
-            "spaced_code": spaced(collection.code),
+            "spaced_code": links.spaced_code(collection.code),
             # Safe to mark: the library draws this SVG from our own URL; no user text in it.
             "qr_svg": mark_safe(qr.svg_for_url(url, QR_LABEL)),
         }

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, cast
 
-from scoring.definitions import Definition, Item
+from scoring.definitions import Definition
 from scoring.errors import ScoringError
 
 # Context keyword names any rule may receive through scoring.score(); rules ignore the ones they
@@ -62,14 +62,6 @@ def check_context(context: Mapping[str, object]) -> None:
     unknown = sorted(set(context) - CONTEXT_KEYS)
     if unknown:
         raise TypeError(f"unexpected scoring context: {', '.join(unknown)}")
-
-
-def item_tables(
-    items: tuple[Item, ...], values: Mapping[int | str, int]
-) -> dict[str, dict[int | str, int]]:
-    """Per item key ("1", "2", ...) a table from stored answer to points; shared tables keep
-    memory flat when most items score the same way."""
-    return {str(item.number): dict(values) for item in items}
 
 
 def read_answers(
