@@ -42,8 +42,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from portal.security.roles import Role  # noqa: E402
-from questionnaires import demo, services  # noqa: E402
+from questionnaires import demo  # noqa: E402
 from questionnaires.models import (  # noqa: E402
     Episode,
     Family,
@@ -56,6 +55,8 @@ from questionnaires.models import (  # noqa: E402
     ScoreRecord,
     Timepoint,
 )
+from questionnaires.roles import Role  # noqa: E402
+from questionnaires.services import staff  # noqa: E402
 
 FAMILIES = 5_000
 RESPONSES = 20_000  # 4 per family: two episodes, T1 and T2 each
@@ -173,8 +174,8 @@ def report(name: str, times: list[float], queries: int) -> float:
 def main() -> None:
     try:
         call_command("migrate", verbosity=0)
-        service = services.create_service("Bench parent–infant team")
-        clinician = services.create_staff_user(
+        service = staff.create_service("Bench parent–infant team")
+        clinician = staff.create_staff_user(
             "bench-clinician", "bench-password-0123", service, [Role.CLINICIAN]
         )
         started = time.perf_counter()

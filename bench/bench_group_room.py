@@ -640,13 +640,12 @@ def check_database(collection: Any, parents: list[Parent]) -> list[tuple[bool, s
 def set_up_room() -> Any:
     from django.utils import timezone
 
-    from questionnaires import services
     from questionnaires.models import Timepoint
-    from questionnaires.services import groups
+    from questionnaires.services import staff, together_time
 
-    service = services.create_service("Bench parent–infant team", contact_line="Call 01234 000000")
-    group = groups.create_group(service, "Bench Together Time", timezone.localdate(), 8)
-    return groups.open_collection(group, Timepoint.T1)
+    service = staff.create_service("Bench parent–infant team", contact_line="Call 01234 000000")
+    group = together_time.create_group(service, "Bench Together Time", timezone.localdate(), 8)
+    return together_time.open_collection(group, Timepoint.T1)
 
 
 def run_parents(run: Run, parents: Iterable[Parent]) -> list[threading.Thread]:

@@ -130,10 +130,10 @@ def percentile(values: list[float], p: float) -> float:
 def set_up_invitation() -> str:
     from django.utils import timezone
 
-    from questionnaires import services
+    from questionnaires.services import families, invitations, staff
 
-    service = services.create_service("Bench parent–infant team", contact_line="Call 01234 000000")
-    family = services.register_family(
+    service = staff.create_service("Bench parent–infant team", contact_line="Call 01234 000000")
+    family = families.register_family(
         service,
         label="BENCH-1",
         parent_name="Maryam",
@@ -142,8 +142,8 @@ def set_up_invitation() -> str:
         due_date=None,
         weeks_premature=0,
     )
-    episode = services.open_episode(family, "psychotherapy", timezone.localdate())
-    return services.issue_invitation(episode, "T1").token
+    episode = families.open_episode(family, "psychotherapy", timezone.localdate())
+    return invitations.issue_invitation(episode, "T1").token
 
 
 def main() -> None:

@@ -4,8 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from portal.security.access import CASE_ROLES
-from portal.security.roles import Role, roles_of
+from questionnaires.roles import CASE_ROLES, GROUP_ROLES, roles_of
 
 
 def site(request: HttpRequest) -> dict[str, object]:
@@ -14,6 +13,6 @@ def site(request: HttpRequest) -> dict[str, object]:
     return {
         "service_name": settings.SERVICE_NAME,
         "demo_mode": settings.DEMO_MODE,
-        "sees_families": SimpleLazyObject(lambda: bool(roles() & set(CASE_ROLES))),
-        "sees_groups": SimpleLazyObject(lambda: bool(roles() & {*CASE_ROLES, Role.FACILITATOR})),
+        "sees_families": SimpleLazyObject(lambda: bool(roles() & CASE_ROLES)),
+        "sees_groups": SimpleLazyObject(lambda: bool(roles() & GROUP_ROLES)),
     }

@@ -33,6 +33,12 @@ class DateInputField(forms.MultiValueField):
             fields=tuple(parts), require_all_fields=False, required=False, label=label, **kwargs
         )
 
+    def prepare_value(self, value: Any) -> Any:
+        # An initial date shows as its day, month and year boxes (the template reads parts).
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return value
+
     def compress(self, data_list: list[str]) -> date | None:
         if not data_list:
             return None

@@ -23,7 +23,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from questionnaires.clinical_summary import ChartSeries, format_number  # noqa: E402
+from questionnaires.summary.change_rows import ChartSeries  # noqa: E402
+from questionnaires.summary.wording import format_number  # noqa: E402
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"

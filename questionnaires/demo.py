@@ -4,21 +4,26 @@ randomness keeps every run the same."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.utils import timezone
 
-from questionnaires import scores, services
+from questionnaires import scoring_adapter
 from questionnaires.models import (
+    Family,
     GroupCollection,
     ParentGroup,
+    Programme,
     Response,
     Service,
     StaffUser,
     Timepoint,
 )
-from questionnaires.services import groups
-from questionnaires.wizard import measure_questions
+from questionnaires.questions import questions_asked
+from questionnaires.services import families, invitations, loaf_ratings, responses, together_time
+from questionnaires.statuses import collection_is_open
+from scoring.definitions import Item
 
 OPEN_GROUP = "Tuesday Together Time (demo)"
 PAST_GROUP = "Spring Together Time (demo)"
@@ -28,11 +33,12 @@ PAST_PARENTS = ["Amina", "Beth", "Chloe", "Dee", "Esra", "Fatima"]
 def answer_and_send(response: Response, rng: random.Random, shift: int = 0) -> Response:
     """Consent, answer every question (a `shift` nudges the choice, so end answers can differ
     from start answers), and send."""
-    services.record_consent(response, True)
+    responses.record_consent(response, True)
     for measure in response.measures.select_related("instrument"):
-        definition = scores.definition_of(measure.instrument)
+        definition = scoring_adapter.definition_of(measure.instrument)
         values = [str(option.value) for option in definition.options]
-        items, overall = measure_questions(measure, definition)
+        asked = questions_asked(definition, measure.asq_interval)
+        items, overall = asked.items, asked.overall
         for item in items:
             if item.key:
                 # Most children mostly do what is expected: mostly no-concern answers (Z), a
@@ -41,20 +47,20 @@ def answer_and_send(response: Response, rng: random.Random, shift: int = 0) -> R
                 index = item.key.index(letter)
             else:
                 index = min(len(values) - 1, max(0, rng.randrange(len(values)) + shift))
-            services.save_answer(measure, str(item.number), values[index])
+            responses.save_answer(measure, str(item.number), values[index])
         for question in overall:
             value = "yes" if question.kind == "yes_no" and rng.random() < 0.05 else ""
             if question.kind == "yes_no" and not value:
                 value = "no"
             text = "" if question.kind == "yes_no" else "Bath time and songs"
-            services.save_answer(measure, question.id, value, text=text)
-    return services.submit_response(response)
+            responses.save_answer(measure, question.id, value, text=text)
+    return responses.submit_response(response)
 
 
 def open_demo_group(service: Service, facilitator: StaffUser) -> GroupCollection:
     group = ParentGroup.objects.filter(service=service, name=OPEN_GROUP).first()
     if group is None:
-        group = groups.create_group(
+        group = together_time.create_group(
             service,
             OPEN_GROUP,
             timezone.localdate(),
@@ -65,9 +71,9 @@ def open_demo_group(service: Service, facilitator: StaffUser) -> GroupCollection
         )
     # Reuse today's open start collection, so the printed room code stays the same all day.
     for collection in group.collections.filter(timepoint=Timepoint.T1, closed_at__isnull=True):
-        if groups.collection_is_open(collection):
+        if collection_is_open(collection):
             return collection
-    return groups.open_collection(group, Timepoint.T1, facilitator)
+    return together_time.open_collection(group, Timepoint.T1, facilitator)
 
 
 def past_demo_group(service: Service, facilitator: StaffUser) -> ParentGroup:
@@ -76,7 +82,7 @@ def past_demo_group(service: Service, facilitator: StaffUser) -> ParentGroup:
     if group is not None:
         return group
     rng = random.Random(2026)
-    group = groups.create_group(
+    group = together_time.create_group(
         service,
         PAST_GROUP,
         timezone.localdate() - timedelta(weeks=10),
@@ -85,28 +91,24 @@ def past_demo_group(service: Service, facilitator: StaffUser) -> ParentGroup:
         facilitators=[facilitator],
         actor=facilitator,
     )
-    start = groups.open_collection(group, Timepoint.T1, facilitator)
+    start = together_time.open_collection(group, Timepoint.T1, facilitator)
     born = [timezone.localdate() - timedelta(days=rng.randint(60, 300)) for _ in PAST_PARENTS]
     joined = [
-        groups.join_start(start, name, "mother", dob)
+        together_time.join_start(start, name, "mother", dob)
         for name, dob in zip(PAST_PARENTS, born, strict=True)
     ]
     for each in joined:
-        answer_and_send(services.open_response(each.invitation), rng)
-    groups.close_collection(start, facilitator)
-    end = groups.open_collection(group, Timepoint.T2, facilitator)
+        answer_and_send(responses.open_response(each.invitation), rng)
+    together_time.close_collection(start, facilitator)
+    end = together_time.open_collection(group, Timepoint.T2, facilitator)
     for each in joined:
-        invitation = groups.return_for_end(end, each.participant)
-        answer_and_send(services.open_response(invitation), rng, shift=1)
-    groups.close_collection(end, facilitator)
+        invitation = together_time.return_for_end(end, each.participant)
+        answer_and_send(responses.open_response(invitation), rng, shift=1)
+    together_time.close_collection(end, facilitator)
     return group
 
 
-# --- Issue 6: a caseload where every clinician-view state shows ----------------------------------
-
-from collections.abc import Callable  # noqa: E402
-
-from scoring.definitions import Item  # noqa: E402
+# --- A caseload where every clinician-view state shows ----------------------------------
 
 CASELOAD_FAMILIES = {
     # label: (parent's name, what the answers show)
@@ -129,21 +131,22 @@ def _send_chosen(
     overall_yes: bool = False,
 ) -> Response:
     """Consent, answer each question with `choose(code, item)` ("" skips it), and send."""
-    services.record_consent(response, True)
+    responses.record_consent(response, True)
     for measure in response.measures.select_related("instrument"):
-        definition = scores.definition_of(measure.instrument)
-        items, overall = measure_questions(measure, definition)
+        definition = scoring_adapter.definition_of(measure.instrument)
+        asked = questions_asked(definition, measure.asq_interval)
+        items, overall = asked.items, asked.overall
         for item in items:
             value = choose(measure.instrument.code, item)
             concern = bool(value) and measure.instrument.code == "asq_se2" and item.number == 2
-            services.save_answer(measure, str(item.number), value, concern=concern)
+            responses.save_answer(measure, str(item.number), value, concern=concern)
         for number, question in enumerate(overall):
             if question.kind == "yes_no":
                 answer = "yes" if overall_yes and number == 0 else "no"
-                services.save_answer(measure, question.id, answer)
+                responses.save_answer(measure, question.id, answer)
             else:
-                services.save_answer(measure, question.id, "", text="Bath time and songs")
-    return services.submit_response(response)
+                responses.save_answer(measure, question.id, "", text="Bath time and songs")
+    return responses.submit_response(response)
 
 
 def _chooser(
@@ -165,9 +168,6 @@ def demo_caseload(service: Service, clinician: StaffUser) -> list[str]:
     """Families with start (T1) and end (T2) answers across PRFQ, MORS-SF and ASQ:SE-2, one per
     state the clinician view must show. Idempotent: a family whose label exists is skipped.
     Returns the labels created."""
-    from questionnaires.models import Family, Programme
-    from questionnaires.services.loaf import record_loaf
-
     rng = random.Random(6)
     today = timezone.localdate()
     created = []
@@ -187,7 +187,7 @@ def demo_caseload(service: Service, clinician: StaffUser) -> list[str]:
     for label, (name, _) in CASELOAD_FAMILIES.items():
         if Family.objects.filter(service=service, label=label).exists():
             continue
-        family = services.register_family(
+        family = families.register_family(
             service,
             label=label,
             parent_name=name,
@@ -195,18 +195,22 @@ def demo_caseload(service: Service, clinician: StaffUser) -> list[str]:
             infant_dob=today - timedelta(days=200),  # the 6-month ASQ:SE-2, and MORS-SF fits
             actor=clinician,
         )
-        episode = services.open_episode(
+        episode = families.open_episode(
             family, Programme.PSYCHOTHERAPY, today - timedelta(weeks=12), clinician
         )
         for timepoint, (asq, skip, yes) in zip(
             (Timepoint.T1, Timepoint.T2), plans[label], strict=True
         ):
-            issued = services.issue_invitation(episode, timepoint, clinician)
-            response = services.open_response(issued.invitation)
+            issued = invitations.issue_invitation(episode, timepoint, clinician)
+            response = responses.open_response(issued.invitation)
             _send_chosen(response, _chooser(rng, asq, skip), overall_yes=yes)
         if label == "DEMO-C01":
-            record_loaf(episode, Timepoint.T1, "A", 3, today - timedelta(weeks=12), clinician, name)
-            record_loaf(episode, Timepoint.T2, "A", 2, today, clinician, name)
-            record_loaf(episode, Timepoint.T1, "B", 2, today - timedelta(weeks=12), clinician)
+            loaf_ratings.record_loaf(
+                episode, Timepoint.T1, "A", 3, today - timedelta(weeks=12), clinician, name
+            )
+            loaf_ratings.record_loaf(episode, Timepoint.T2, "A", 2, today, clinician, name)
+            loaf_ratings.record_loaf(
+                episode, Timepoint.T1, "B", 2, today - timedelta(weeks=12), clinician
+            )
         created.append(label)
     return created

@@ -5,24 +5,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from scoring import asq_age, change, definitions, errors, loaf, rules
+from scoring import asq_age, change, definitions, errors, flags, loaf, rules
 from scoring.definitions import Definition, shipped_definition
 from scoring.errors import DefinitionError, ScoringError
+from scoring.flags import Flag, FlagKind, UnknownFlag
 from scoring.rules import Score, asq_points, likert_mean, prorated_sum
 
 __all__ = [
     "SCORING_CODES",
     "Definition",
     "DefinitionError",
+    "Flag",
+    "FlagKind",
     "Score",
     "ScoringError",
     "asq_age",
     "change",
     "definitions",
     "errors",
+    "flags",
     "loaf",
     "rules",
     "score",
+    "UnknownFlag",
 ]
 
 SCORING_CODES = ("prfq", "mors_sf", "asq_se2")

@@ -17,7 +17,9 @@ import yaml
 
 from scoring.errors import DefinitionError
 
-SHIPPED_DIR = Path(__file__).resolve().parent.parent / "questionnaires" / "instruments"
+# Shipped with the library: the published PRFQ, and structure plus demo wording for the
+# licensed measures. A service imports its licensed files into the database instead.
+SHIPPED_DIR = Path(__file__).resolve().parent / "instruments"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema.json"
 
 # The file name is part of the licensing story (".demo" warns anyone browsing the folder),

@@ -2,9 +2,9 @@ import os
 
 import pytest
 
-from portal.security.roles import Role
-from questionnaires import services
 from questionnaires.models import Service, StaffUser
+from questionnaires.roles import Role
+from questionnaires.services import staff
 
 # Playwright's sync API runs an event loop in the test thread; the database calls a test makes
 # beside it are still plain synchronous calls.
@@ -15,16 +15,16 @@ TEST_PASSWORD = "correct-horse-battery-staple"
 
 @pytest.fixture
 def service(db: None) -> Service:
-    return services.create_service("Riverside parent–infant team", contact_line="Call 01234 000000")
+    return staff.create_service("Riverside parent–infant team", contact_line="Call 01234 000000")
 
 
 @pytest.fixture
 def other_service(db: None) -> Service:
-    return services.create_service("Hillside parent–infant team")
+    return staff.create_service("Hillside parent–infant team")
 
 
 def make_staff(service: Service, username: str, *roles: Role) -> StaffUser:
-    return services.create_staff_user(username, TEST_PASSWORD, service, list(roles))
+    return staff.create_staff_user(username, TEST_PASSWORD, service, list(roles))
 
 
 @pytest.fixture

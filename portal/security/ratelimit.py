@@ -1,17 +1,15 @@
 """LINK-5: at most N failed code or link look-ups per client in a window, then 429. Separate
-from the staff sign-in lockout (axes). Stored in the database so all app servers agree."""
+from the staff sign-in lockout (axes). The counting lives in the domain; the web layer only
+says who the client is."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 
-from questionnaires.links import credential_hash
-from questionnaires.models import RateLimitBucket
+from questionnaires.credentials import credential_hash
+from questionnaires.selectors import rate_limits as limits
+from questionnaires.services import rate_limits as limit_services
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -19,7 +17,7 @@ def client_ip(request: HttpRequest) -> str:
     for header in settings.AXES_IPWARE_META_PRECEDENCE_ORDER:
         value = request.META.get(header, "")
         if value:
-            return value.split(",")[0].strip()
+            return str(value).split(",")[0].strip()
     return ""
 
 
@@ -28,23 +26,8 @@ def _key(request: HttpRequest, scope: str) -> str:
 
 
 def is_blocked(request: HttpRequest, scope: str) -> bool:
-    bucket = RateLimitBucket.objects.filter(key=_key(request, scope)).first()
-    if bucket is None:
-        return False
-    window = timedelta(minutes=settings.CODE_FAILURE_WINDOW_MINUTES)
-    return bucket.window_started > timezone.now() - window and (
-        bucket.failures >= settings.CODE_FAILURE_LIMIT
-    )
+    return limits.is_blocked(_key(request, scope))
 
 
-@transaction.atomic
 def record_failure(request: HttpRequest, scope: str) -> None:
-    now = timezone.now()
-    window = timedelta(minutes=settings.CODE_FAILURE_WINDOW_MINUTES)
-    bucket, _ = RateLimitBucket.objects.select_for_update().get_or_create(
-        key=_key(request, scope), defaults={"window_started": now}
-    )
-    if bucket.window_started <= now - window:
-        bucket.window_started, bucket.failures = now, 0
-    bucket.failures += 1
-    bucket.save()
+    limit_services.record_failure(_key(request, scope))

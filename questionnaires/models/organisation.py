@@ -25,7 +25,7 @@ class Service(models.Model):
 
 
 class StaffUser(AbstractUser):
-    """A member of staff. Roles are Django groups (portal.security.roles.Role)."""
+    """A member of staff. Roles are Django groups (questionnaires.roles.Role)."""
 
     # Every staff user but a superuser belongs to exactly one service.
     service = models.ForeignKey(
@@ -34,3 +34,8 @@ class StaffUser(AbstractUser):
 
     class Meta:
         verbose_name = "staff user"
+
+    @property
+    def display_name(self) -> str:
+        """How staff are named on pages and PDFs: their full name, else their username."""
+        return self.get_full_name() or self.get_username()

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.db import transaction
 
-from questionnaires import audit
 from questionnaires.models import InstrumentVersion, StaffUser
+from questionnaires.services import audit
 from scoring import definitions as scoring_definitions
 
 
@@ -106,7 +106,3 @@ def sync_shipped_instruments(verbosity: int = 1) -> list[InstrumentVersion]:
         )
         created.append(version)
     return created
-
-
-def current_instrument(code: str) -> InstrumentVersion:
-    return InstrumentVersion.objects.get(code=code, is_current=True)

@@ -1,78 +1,23 @@
-"""Personal links and the answers given through them. Every answer is committed when the parent
-presses Continue (DATA-1); sending is idempotent and scores in the same transaction (DATA-3/4/6)."""
+"""A parent's answers: opening the response, consent, each answer as it is given, "About you",
+and sending. Every answer is committed when the parent presses Continue (DATA-1); sending is
+idempotent and scores in the same transaction (DATA-3/4/6)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from questionnaires import audit, links
-from questionnaires.models import (
-    Answer,
-    Episode,
-    Invitation,
-    Response,
-    ResponseMeasure,
-    ResponseStatus,
-    StaffUser,
-    Timepoint,
-)
+from questionnaires.models import Answer, Invitation, Response, ResponseMeasure, ResponseStatus
+from questionnaires.parent_steps import INFO_KINDS, QUESTION_KINDS, Kind, Step
+from questionnaires.selectors.instruments import current_instrument
+from questionnaires.services import audit
 from questionnaires.services.families import plan_questionnaires
-from questionnaires.services.instruments import current_instrument
-from questionnaires.services.scores import score_and_store
+from questionnaires.services.score_records import score_and_store
 
 # Bump when the consent wording parents see changes; each consent records the version it saw.
 CONSENT_WORDING_VERSION = "2026-11"
-
-
-@dataclass(frozen=True)
-class IssuedInvitation:
-    """The plain token and code exist only here, once, to show or send to the parent."""
-
-    invitation: Invitation
-    token: str
-    short_code: str
-
-
-@transaction.atomic
-def issue_invitation(
-    episode: Episode,
-    timepoint: Timepoint | str,
-    actor: StaffUser | None = None,
-    codes: tuple[str, ...] | None = None,
-    valid_days: int | None = None,
-) -> IssuedInvitation:
-    plan = plan_questionnaires(episode.family, timezone.localdate())
-    token, short_code = links.new_token(), links.new_code()
-    invitation = Invitation.objects.create(
-        episode=episode,
-        timepoint=timepoint,
-        instruments=list(codes if codes is not None else plan.codes),
-        instrument_notes=list(plan.notes),
-        token_hash=links.credential_hash(token),
-        short_code_hash=links.credential_hash(short_code),
-        expires_at=timezone.now()
-        + timedelta(days=valid_days if valid_days is not None else settings.INVITATION_VALID_DAYS),
-        created_by=actor,
-    )
-    audit.record("invitation.issued", actor, invitation, timepoint=str(timepoint))
-    return IssuedInvitation(invitation, token, short_code)
-
-
-def invitation_is_usable(invitation: Invitation) -> bool:
-    return invitation.revoked_at is None and invitation.expires_at > timezone.now()
-
-
-@transaction.atomic
-def revoke_invitation(invitation: Invitation, actor: StaffUser | None = None) -> None:
-    if invitation.revoked_at is None:
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
-        audit.record("invitation.revoked", actor, invitation)
 
 
 @transaction.atomic
@@ -192,22 +137,21 @@ def save_about_you(response: Response, field: str, value: str) -> None:
     audit.record("response.about_you_saved", None, locked, field=field)
 
 
-@transaction.atomic
-def resend_invitation(
-    invitation: Invitation, actor: StaffUser | None = None, valid_days: int | None = None
-) -> IssuedInvitation:
-    """A new link and code for the same invitation (the parent lost theirs, or needs the QR
-    again): the old ones stop working at once, and any answers already given stay with it,
-    because only the plain token was lost — it was never stored."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.revoked_at is not None:
-        raise AnswersLocked("This link was revoked. Issue a new one.")
-    token, short_code = links.new_token(), links.new_code()
-    invitation.token_hash = links.credential_hash(token)
-    invitation.short_code_hash = links.credential_hash(short_code)
-    invitation.expires_at = timezone.now() + timedelta(
-        days=valid_days if valid_days is not None else settings.INVITATION_VALID_DAYS
-    )
-    invitation.save(update_fields=["token_hash", "short_code_hash", "expires_at"])
-    audit.record("invitation.resent", actor, invitation)
-    return IssuedInvitation(invitation, token, short_code)
+def save_step(response: Response, step: Step, cleaned: dict[str, Any]) -> None:
+    """Write one step's validated data: the wizard's storage calls this for every Continue."""
+    if step.kind in INFO_KINDS:
+        mark_step_seen(response, step.name)
+    elif step.kind == Kind.CONSENT:
+        record_consent(response, cleaned["consent"] == "yes")
+    elif step.kind in QUESTION_KINDS:
+        assert step.measure is not None
+        save_answer(
+            step.measure,
+            step.answer_key,
+            value=cleaned.get("answer") or "",
+            concern=bool(cleaned.get("concern")),
+            text=cleaned.get("text") or "",
+        )
+    elif step.kind == Kind.ABOUT:
+        assert step.about is not None
+        save_about_you(response, step.about.field, cleaned["answer"])

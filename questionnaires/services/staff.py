@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from portal.security.roles import Role
-from questionnaires import audit
 from questionnaires.models import Service, StaffUser
+from questionnaires.roles import Role
+from questionnaires.services import audit
 
 
 @transaction.atomic

@@ -10,12 +10,11 @@ from typing import Any, cast
 
 from scoring.definitions import Definition
 from scoring.errors import ScoringError
+from scoring.flags import Flag, FlagKind, dump_all, parse_all
 
 # Context keyword names any rule may receive through scoring.score(); rules ignore the ones they
 # do not use so callers can pass one context for every questionnaire. Anything else is a typo.
 CONTEXT_KEYS = frozenset({"interval", "concerns", "overall"})
-
-DEMO_FLAG = "demo_wording"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +26,7 @@ class Score:
     missing: tuple[int, ...]
     prorated: bool
     adjusted: bool
-    flags: tuple[str, ...]
+    flags: tuple[Flag, ...]
     interval: int | None
     not_scored_reason: str | None
     definition_version: str
@@ -37,7 +36,7 @@ class Score:
         data = asdict(self)
         data["subscales"] = dict(self.subscales)
         data["missing"] = list(self.missing)
-        data["flags"] = list(self.flags)
+        data["flags"] = dump_all(self.flags)
         return data
 
     @classmethod
@@ -50,7 +49,7 @@ class Score:
             missing=tuple(data["missing"]),
             prorated=data["prorated"],
             adjusted=data["adjusted"],
-            flags=tuple(data["flags"]),
+            flags=parse_all(data["flags"]),
             interval=data["interval"],
             not_scored_reason=data["not_scored_reason"],
             definition_version=data["definition_version"],
@@ -102,8 +101,8 @@ def unknown_item(key: object, describe: str) -> ScoringError:
     return ScoringError(f"Item {key} is not a question in {describe}", item=key)
 
 
-def base_flags(definition: Definition) -> tuple[str, ...]:
-    return (DEMO_FLAG,) if definition.licence.wording_is_demo else ()
+def base_flags(definition: Definition) -> tuple[Flag, ...]:
+    return (Flag(FlagKind.DEMO_WORDING),) if definition.licence.wording_is_demo else ()
 
 
 def questions(count: int) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from scoring.definitions import Definition, Interval
 from scoring.errors import ScoringError
+from scoring.flags import Flag, FlagKind
 from scoring.rules import Score, base_flags, check_context, read_answers, unknown_item
 
 SCORING_VERSION = "asq_points/1"
@@ -18,10 +19,10 @@ SCORING_VERSION = "asq_points/1"
 YES = "yes"
 NO = "no"
 
-ZONE_FLAGS = {"above": "above_cutoff", "monitoring": "monitoring"}
+ZONE_FLAGS = {"above": Flag(FlagKind.ABOVE_CUTOFF), "monitoring": Flag(FlagKind.MONITORING)}
 # Shown to staff beside any result computed from numbers not yet checked against the licensed
 # Information Summary sheets.
-UNVERIFIED_FLAG = "unverified_cutoffs"
+UNVERIFIED = Flag(FlagKind.UNVERIFIED_CUTOFFS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,7 @@ class _IntervalPlan:
     tables: dict[str, dict[int | str, int]]
     numbers: tuple[tuple[int, str], ...]
     overall: dict[str, tuple[str, bool]]
-    flags: tuple[str, ...]
+    flags: tuple[Flag, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,7 @@ class _Plan:
     adjust_within_points: float
     concern_counts_when_unanswered: bool
     zone_rule: ZoneRule
-    flags: tuple[str, ...]
+    flags: tuple[Flag, ...]
 
 
 _plans: weakref.WeakKeyDictionary[Definition, _Plan] = weakref.WeakKeyDictionary()
@@ -81,7 +82,7 @@ def _compile(definition: Definition) -> _Plan:
             tables=tables,
             numbers=tuple((item.number, str(item.number)) for item in interval.items),
             overall={q.id: (q.kind, q.flag_on_yes) for q in interval.overall},
-            flags=(UNVERIFIED_FLAG,)
+            flags=(UNVERIFIED,)
             if rules_unverified or interval.verify_against_licensed_materials
             else (),
         )
@@ -149,12 +150,12 @@ def _concern_keys(concerns: object, tables: Mapping[str, object], describe: str)
     return keys
 
 
-def _overall_flags(overall: object, questions: Mapping[str, tuple[str, bool]]) -> list[str]:
+def _overall_flags(overall: object, questions: Mapping[str, tuple[str, bool]]) -> list[Flag]:
     if overall is None:
         return []
     if not isinstance(overall, Mapping):
         raise ScoringError("Overall answers must be a mapping of question id to answer", "overall")
-    flags: list[str] = []
+    flags: list[Flag] = []
     for question_id, answer in overall.items():
         spec = questions.get(question_id)
         if spec is None:
@@ -172,7 +173,7 @@ def _overall_flags(overall: object, questions: Mapping[str, tuple[str, bool]]) -
                     item=question_id,
                 )
             if answer == YES and flag_on_yes:
-                flags.append(question_id)
+                flags.append(Flag(FlagKind.OVERALL_YES, item=question_id))
         elif not isinstance(answer, str):
             raise ScoringError(
                 f"Overall question {question_id}: the answer must be text", item=question_id
@@ -193,7 +194,7 @@ def score(
     flags = [*plan.flags, *found.flags]
     flags += _overall_flags(context.get("overall"), found.overall)
     unanswered_concerns = sorted((k for k in concerns if k not in scored), key=int)
-    flags += [f"concern_without_answer:{key}" for key in unanswered_concerns]
+    flags += [Flag(FlagKind.CONCERN_WITHOUT_ANSWER, item=key) for key in unanswered_concerns]
     counted = concerns if plan.concern_counts_when_unanswered else concerns & scored.keys()
 
     missing = tuple(number for number, key in found.numbers if key not in scored)
@@ -211,12 +212,12 @@ def score(
     ):
         total = raw_total / len(scored) * interval.item_count
         adjusted = True
-        flags.append("adjusted")
+        flags.append(Flag(FlagKind.ADJUSTED))
     zone = None if total is None else zone_for(total, interval, plan.zone_rule)
     if zone in ZONE_FLAGS:
         flags.append(ZONE_FLAGS[zone])
     if total is None:
-        flags.append("not_scored")
+        flags.append(Flag(FlagKind.NOT_SCORED))
     return Score(
         code=definition.code,
         subscales={},

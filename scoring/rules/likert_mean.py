@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scoring.definitions import Definition
+from scoring.flags import Flag, FlagKind
 from scoring.rules import Score, base_flags, check_context, questions, read_answers
 
 SCORING_VERSION = "likert_mean/1"
@@ -20,7 +21,7 @@ class _Plan:
     value_type: type
     numbers: tuple[tuple[int, str], ...]
     subscales: tuple[tuple[str, str, tuple[str, ...]], ...]
-    flags: tuple[str, ...]
+    flags: tuple[Flag, ...]
 
 
 _plans: weakref.WeakKeyDictionary[Definition, _Plan] = weakref.WeakKeyDictionary()
@@ -67,7 +68,9 @@ def score(
             unscored.append(f"{name} ({questions(values.count(None))} not answered)")
         else:
             subscales[code] = sum(values) / len(values)  # type: ignore[arg-type]
-    flags = plan.flags + tuple(f"not_scored:{code}" for code, v in subscales.items() if v is None)
+    flags = plan.flags + tuple(
+        Flag(FlagKind.NOT_SCORED, subscale=code) for code, v in subscales.items() if v is None
+    )
     return Score(
         code=definition.code,
         subscales=subscales,

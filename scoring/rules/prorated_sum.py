@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scoring.definitions import Definition
+from scoring.flags import Flag, FlagKind
 from scoring.rules import Score, base_flags, check_context, questions, read_answers
 
 SCORING_VERSION = "prorated_sum/1"
@@ -21,7 +22,7 @@ class _Plan:
     numbers: tuple[tuple[int, str], ...]
     subscales: tuple[tuple[str, str, tuple[str, ...]], ...]
     max_missing: int
-    flags: tuple[str, ...]
+    flags: tuple[Flag, ...]
 
 
 _plans: weakref.WeakKeyDictionary[Definition, _Plan] = weakref.WeakKeyDictionary()
@@ -68,10 +69,10 @@ def score(
         elif missing <= plan.max_missing:
             subscales[code] = sum(answered) / len(answered) * len(keys)
             prorated = True
-            flags.append(f"prorated:{code}")
+            flags.append(Flag(FlagKind.PRORATED, subscale=code))
         else:
             subscales[code] = None
-            flags.append(f"not_scored:{code}")
+            flags.append(Flag(FlagKind.NOT_SCORED, subscale=code))
             unscored.append(
                 f"{name} ({questions(missing)} not answered; "
                 f"at most {plan.max_missing} can be missing)"

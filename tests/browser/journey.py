@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from questionnaires.models import Response
-from questionnaires.wizard import Kind, ResponseSteps
+from questionnaires.parent_steps import Kind, ResponseSteps
 from tests.browser.conftest import BrowserPage, assert_accessible
 
 

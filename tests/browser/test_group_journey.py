@@ -14,7 +14,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, expect
 
-from portal.security.roles import Role
 from questionnaires.models import (
     GroupParticipant,
     Invitation,
@@ -24,7 +23,8 @@ from questionnaires.models import (
     StaffUser,
     Timepoint,
 )
-from questionnaires.services import groups
+from questionnaires.roles import Role
+from questionnaires.services import together_time
 from tests.browser.conftest import DESKTOP, PHONE, BrowserPage, assert_accessible, sign_in
 from tests.browser.journey import go_through, press_continue
 from tests.conftest import make_staff
@@ -87,10 +87,10 @@ def test_three_parents_start_and_return_at_the_end(
     service: Service,
     facilitator: StaffUser,
 ) -> None:
-    group = groups.create_group(
+    group = together_time.create_group(
         service, "Tuesday Together Time", timezone.localdate(), 8, facilitators=[facilitator]
     )
-    start = groups.open_collection(group, Timepoint.T1, facilitator)
+    start = together_time.open_collection(group, Timepoint.T1, facilitator)
 
     lead = open_page(DESKTOP)
     sign_in(lead, facilitator.username)
@@ -137,8 +137,8 @@ def test_three_parents_start_and_return_at_the_end(
     assert "Strongly" not in lead.page.inner_text("main")
 
     # --- End (T2) -------------------------------------------------------------------------
-    groups.close_collection(start, facilitator)
-    end = groups.open_collection(group, Timepoint.T2, facilitator)
+    together_time.close_collection(start, facilitator)
+    end = together_time.open_collection(group, Timepoint.T2, facilitator)
 
     # Maryam, same phone: recognised by the phone's cookie.
     maryam = phones["Maryam"]

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, expect
 from pypdf import PdfReader
 
 from questionnaires.models import GroupCollection, ParentGroup, Service, StaffUser, Timepoint
-from questionnaires.services import groups
+from questionnaires.services import together_time
 from tests.browser.conftest import (
     ARTIFACTS,
     PHONE,
@@ -35,14 +35,14 @@ BABY = timezone.localdate() - timedelta(days=150)
 
 @pytest.fixture
 def group(service: Service, facilitator: StaffUser) -> ParentGroup:
-    return groups.create_group(
+    return together_time.create_group(
         service, "Tuesday Together Time", timezone.localdate(), 8, "Riverside", [facilitator]
     )
 
 
 @pytest.fixture
 def start(group: ParentGroup, facilitator: StaffUser) -> GroupCollection:
-    return groups.open_collection(group, Timepoint.T1, facilitator)
+    return together_time.open_collection(group, Timepoint.T1, facilitator)
 
 
 def _sign_in(target: BrowserPage, username: str = "fran") -> None:
@@ -124,7 +124,7 @@ def test_room_page_on_a_projector(
     tmp_path: Path,
 ) -> None:
     settings.SITE_BASE_URL = live_server.url
-    groups.join_start(start, "Maryam", "mother", BABY)
+    together_time.join_start(start, "Maryam", "mother", BABY)
     desktop.page.set_viewport_size(PROJECTOR)
     _sign_in(desktop)
     desktop.goto(f"/staff/groups/{group.pk}/room/{start.pk}")
@@ -156,7 +156,7 @@ def test_group_page_roster_updates_by_itself(
     start: GroupCollection,
 ) -> None:
     settings.SITE_BASE_URL = live_server.url
-    groups.join_start(start, "Maryam", "mother", BABY)
+    together_time.join_start(start, "Maryam", "mother", BABY)
     _sign_in(desktop)
     page = desktop.page
     page.get_by_role("navigation", name="Staff menu").get_by_role("link", name="Groups").click()
@@ -172,7 +172,7 @@ def test_group_page_roster_updates_by_itself(
 
     # A mark on the page: if the page reloaded, it would be gone.
     page.evaluate("window.notReloaded = true")
-    groups.join_start(start, "Zofia", "mother", BABY)
+    together_time.join_start(start, "Zofia", "mother", BABY)
     expect(roster).to_contain_text("Zofia", timeout=10_000)
     expect(roster).to_contain_text("2 parents joined")
     assert page.evaluate("window.notReloaded === true")
@@ -207,9 +207,9 @@ def test_setting_up_a_group_and_matching_end_answers(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Thursday Together Time")
     expect(page.get_by_role("button", name="Open start collection (T1)")).to_be_visible()
 
-    maryam = groups.join_start(start, "Maryam", "mother", BABY).participant
-    end = groups.open_collection(group, Timepoint.T2)
-    groups.return_by_details(end, "Mariam", "mother", BABY)  # spelt differently: no match
+    maryam = together_time.join_start(start, "Maryam", "mother", BABY).participant
+    end = together_time.open_collection(group, Timepoint.T2)
+    together_time.return_by_details(end, "Mariam", "mother", BABY)  # spelt differently: no match
     desktop.goto(reverse("groups:detail", kwargs={"group_id": group.pk}))
     page.get_by_role("link", name="Match end answers").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Match end answers")

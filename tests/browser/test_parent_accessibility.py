@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
-from questionnaires import services
 from questionnaires.models import Response, ResponseStatus, Service
-from questionnaires.wizard import Kind, ResponseSteps, save_step
+from questionnaires.parent_steps import Kind, ResponseSteps
+from questionnaires.services import families, invitations, responses
+from questionnaires.services.responses import save_step
 from tests.browser.conftest import DESKTOP, PHONE, BrowserPage, assert_accessible
 from tests.browser.journey import go_through, press_continue
 from tests.questionnaires import factories
@@ -71,18 +72,18 @@ def open_page(
         context.close()
 
 
-def _issue(service: Service) -> services.IssuedInvitation:
+def _issue(service: Service) -> invitations.IssuedInvitation:
     """A fresh personal link: opening it shows the welcome page."""
     fam = factories.family(service, infant_age_days=200)
-    episode = services.open_episode(fam, "psychotherapy", fam.created_at.date())
-    return services.issue_invitation(episode, "T1")
+    episode = families.open_episode(fam, "psychotherapy", fam.created_at.date())
+    return invitations.issue_invitation(episode, "T1")
 
 
 def _at_first_item(service: Service, target: BrowserPage) -> Response:
     """A parent who has consented and read the PRFQ explainer, back at PRFQ question 1."""
     issued, response = factories.invited_response(service)
-    services.record_consent(response, True)
-    services.mark_step_seen(response, "prfq-about")
+    responses.record_consent(response, True)
+    responses.mark_step_seen(response, "prfq-about")
     target.goto(f"/p/{issued.token}")
     expect(target.page.locator(".nhsuk-caption-l")).to_contain_text("question 1 of 18")
     return response

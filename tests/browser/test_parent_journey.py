@@ -8,9 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 import scoring
-from questionnaires import scores, services
+from questionnaires import scoring_adapter
 from questionnaires.models import Response, ResponseStatus, ScoreRecord, Service
-from questionnaires.wizard import Kind
+from questionnaires.parent_steps import Kind
+from questionnaires.services import families, invitations
 from tests.browser.conftest import BrowserPage, assert_accessible
 from tests.browser.journey import go_through as _go_through
 from tests.browser.journey import press_continue as _continue
@@ -23,8 +24,8 @@ def test_parent_answers_everything_on_a_phone_and_scores_match(
     phone: BrowserPage, service: Service
 ) -> None:
     fam = factories.family(service, infant_age_days=200)
-    episode = services.open_episode(fam, "psychotherapy", fam.created_at.date())
-    issued = services.issue_invitation(episode, "T1")
+    episode = families.open_episode(fam, "psychotherapy", fam.created_at.date())
+    issued = invitations.issue_invitation(episode, "T1")
 
     phone.goto(f"/p/{issued.token}")
     # LINK-2: the token is gone from the address bar straight away.
@@ -76,7 +77,7 @@ def test_parent_answers_everything_on_a_phone_and_scores_match(
     assert prfq.answers.get(item="7").value == ""
     for measure in response.measures.select_related("instrument"):
         record = ScoreRecord.objects.get(measure=measure, is_current=True)
-        answers, context = scores.scoring_inputs(measure)
+        answers, context = scoring_adapter.scoring_inputs(measure)
         expected = scoring.score(measure.instrument.code, answers, **context)
         assert record.result == expected.to_dict()
     prfq_score = ScoreRecord.objects.get(measure=prfq, is_current=True).result
@@ -95,8 +96,8 @@ def test_parent_stops_half_way_and_carries_on_elsewhere_with_the_code(
 
     issued, _ = None, None
     fam = factories.family(service, infant_age_days=200)
-    episode = services.open_episode(fam, "psychotherapy", fam.created_at.date())
-    issued = services.issue_invitation(episode, "T1")
+    episode = families.open_episode(fam, "psychotherapy", fam.created_at.date())
+    issued = invitations.issue_invitation(episode, "T1")
 
     first = browser.new_context(viewport=PHONE)
     page = BrowserPage(first.new_page(), live_server.url)

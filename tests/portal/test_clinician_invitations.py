@@ -14,9 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.security.roles import Role
-from portal.staff.views import baby_age
-from questionnaires import links, qr, services
+from questionnaires import credentials, qr
 from questionnaires.models import (
     AuditEvent,
     Episode,
@@ -26,8 +24,10 @@ from questionnaires.models import (
     Service,
     StaffUser,
 )
-from questionnaires.services import clinician as clinician_services
-from questionnaires.services.clinician import InvitationStatus, invitation_status
+from questionnaires.roles import Role
+from questionnaires.services import families, invitations, responses
+from questionnaires.statuses import InvitationStatus, invitation_status
+from questionnaires.summary.wording import baby_age
 from tests.conftest import make_staff
 from tests.questionnaires import factories
 
@@ -62,7 +62,7 @@ def _family_data(**overrides: Any) -> dict[str, str]:
 
 def _episode(service: Service, actor: StaffUser | None = None, **kwargs: Any) -> Episode:
     family = factories.family(service, **kwargs)
-    return services.open_episode(family, Programme.PSYCHOTHERAPY, timezone.localdate(), actor)
+    return families.open_episode(family, Programme.PSYCHOTHERAPY, timezone.localdate(), actor)
 
 
 def _issue(client: Client, episode: Episode, timepoint: str = "T1") -> Any:
@@ -119,7 +119,7 @@ def test_the_service_comes_from_the_user_never_the_form(
 
 @pytest.mark.parametrize("typed", ["RV-0042", "rv-0042", "  RV-0042 "])
 def test_a_label_clash_is_a_plain_error(client: Client, clinician: StaffUser, typed: str) -> None:
-    services.register_family(clinician.service, "RV-0042", "Ada", "mother", date(2026, 1, 1))
+    families.register_family(clinician.service, "RV-0042", "Ada", "mother", date(2026, 1, 1))
     client.force_login(clinician)
     response = client.post(reverse("staff:family_new"), _family_data(label=typed))
     assert response.status_code == 200
@@ -134,10 +134,10 @@ def test_a_label_taken_at_the_same_moment_is_still_a_plain_error(
 ) -> None:
     """The form's check passes, then another clinician's save wins: the database constraint
     decides and the clinician sees the same plain message, never a 500."""
-    services.register_family(clinician.service, "RV-0042", "Ada", "mother", date(2026, 1, 1))
-    monkeypatch.setattr("portal.staff.forms.label_is_taken", lambda service, label: False)
+    families.register_family(clinician.service, "RV-0042", "Ada", "mother", date(2026, 1, 1))
+    monkeypatch.setattr("portal.staff.family_forms.label_is_taken", lambda service, label: False)
     answers = iter([False, True])
-    monkeypatch.setattr(clinician_services, "label_is_taken", lambda s, label: next(answers))
+    monkeypatch.setattr(families, "label_is_taken", lambda s, label: next(answers))
     client.force_login(clinician)
     response = client.post(reverse("staff:family_new"), _family_data())
     assert response.status_code == 200
@@ -149,7 +149,7 @@ def test_a_label_taken_at_the_same_moment_is_still_a_plain_error(
 def test_the_same_label_is_fine_in_another_service(
     client: Client, clinician: StaffUser, other_service: Service
 ) -> None:
-    services.register_family(other_service, "RV-0042", "Ada", "mother", date(2026, 1, 1))
+    families.register_family(other_service, "RV-0042", "Ada", "mother", date(2026, 1, 1))
     client.force_login(clinician)
     assert client.post(reverse("staff:family_new"), _family_data()).status_code == 302
 
@@ -267,7 +267,7 @@ def test_the_list_shows_only_the_users_service(
     mine = factories.family(clinician.service, parent_name="Maryam")
     unborn = factories.family(clinician.service, infant_age_days=None, parent_name="Jo")
     theirs = factories.family(other_service, parent_name="Zainab")
-    services.open_episode(mine, Programme.TOGETHER_TIME, date(2026, 3, 3), clinician)
+    families.open_episode(mine, Programme.TOGETHER_TIME, date(2026, 3, 3), clinician)
     client.force_login(clinician)
     page = client.get(reverse("staff:families")).content.decode()
     assert mine.label in page and "Maryam" in page
@@ -336,7 +336,7 @@ def _all_urls(episode: Episode, invitation: Invitation) -> list[tuple[str, str]]
 
 def test_anonymous_users_are_sent_to_sign_in(client: Client, service: Service) -> None:
     episode = _episode(service)
-    invitation = services.issue_invitation(episode, "T1").invitation
+    invitation = invitations.issue_invitation(episode, "T1").invitation
     for method, url in _all_urls(episode, invitation):
         response = getattr(client, method)(url, {"timepoint": "T1"})
         assert response.status_code == 302, url
@@ -347,7 +347,7 @@ def test_anonymous_users_are_sent_to_sign_in(client: Client, service: Service) -
 def test_a_facilitator_only_user_is_refused(client: Client, facilitator: StaffUser) -> None:
     """AZ-3: facilitators see group completion, never a family's record."""
     episode = _episode(facilitator.service)  # type: ignore[arg-type]
-    invitation = services.issue_invitation(episode, "T1").invitation
+    invitation = invitations.issue_invitation(episode, "T1").invitation
     client.force_login(facilitator)
     for method, url in _all_urls(episode, invitation):
         assert getattr(client, method)(url, {"timepoint": "T1"}).status_code == 403, url
@@ -363,7 +363,7 @@ def test_another_services_records_are_not_found(
     """AZ-2: a clinician of another service gets 404 for every record by id, and nothing
     changes."""
     episode = _episode(clinician.service, clinician)
-    invitation = services.issue_invitation(episode, "T1", actor=clinician).invitation
+    invitation = invitations.issue_invitation(episode, "T1", actor=clinician).invitation
     client.force_login(outsider)
     urls = _all_urls(episode, invitation)[3:]
     for method, url in urls:
@@ -386,7 +386,7 @@ def test_unknown_ids_are_not_found(client: Client, clinician: StaffUser) -> None
 def test_issuing_and_revoking_are_post_only(client: Client, clinician: StaffUser) -> None:
     """LINK-6: a GET changes nothing."""
     episode = _episode(clinician.service, clinician)
-    invitation = services.issue_invitation(episode, "T1").invitation
+    invitation = invitations.issue_invitation(episode, "T1").invitation
     client.force_login(clinician)
     issue = reverse("staff:invitation_issue", kwargs={"episode_id": episode.id})
     revoke = reverse("staff:invitation_revoke", kwargs={"invitation_id": invitation.id})
@@ -424,9 +424,9 @@ def test_the_family_page_shows_episodes_and_link_statuses(
     client: Client, clinician: StaffUser
 ) -> None:
     episode = _episode(clinician.service, clinician)
-    sent = services.issue_invitation(episode, "T1", actor=clinician).invitation
-    revoked = services.issue_invitation(episode, "T1", actor=clinician).invitation
-    services.revoke_invitation(revoked)
+    sent = invitations.issue_invitation(episode, "T1", actor=clinician).invitation
+    revoked = invitations.issue_invitation(episode, "T1", actor=clinician).invitation
+    invitations.revoke_invitation(revoked)
     client.force_login(clinician)
     page = client.get(
         reverse("staff:family_detail", kwargs={"family_id": episode.family_id})
@@ -503,10 +503,10 @@ def test_the_plain_token_and_code_are_stored_nowhere(client: Client, clinician: 
     link_match, code_match = LINK_PATTERN.search(page), CODE_PATTERN.search(page)
     assert link_match and code_match
     token = link_match.group(1).removeprefix("/p/")
-    code = links.normalise_code(code_match.group(1))
+    code = credentials.normalise_code(code_match.group(1))
     invitation = Invitation.objects.get()
-    assert invitation.token_hash == links.credential_hash(token)
-    assert invitation.short_code_hash == links.credential_hash(code)
+    assert invitation.token_hash == credentials.credential_hash(token)
+    assert invitation.short_code_hash == credentials.credential_hash(code)
     for row in Invitation.objects.values():
         for value in row.values():
             assert token not in str(value) and code not in str(value)
@@ -561,26 +561,26 @@ def test_link_statuses_follow_the_parent_and_the_link(service: Service) -> None:
     invitation = Invitation.objects.select_related("response").get(pk=issued.invitation.pk)
     assert invitation_status(invitation) == InvitationStatus.OPENED
 
-    services.record_consent(response, True)
+    responses.record_consent(response, True)
     invitation = Invitation.objects.select_related("response").get(pk=invitation.pk)
     assert invitation_status(invitation) == InvitationStatus.IN_PROGRESS
     later = invitation.expires_at + timedelta(seconds=1)
     assert invitation_status(invitation, now=later) == InvitationStatus.EXPIRED
 
-    services.submit_response(response)
-    services.revoke_invitation(invitation)
+    responses.submit_response(response)
+    invitations.revoke_invitation(invitation)
     invitation = Invitation.objects.select_related("response").get(pk=invitation.pk)
     # Answers sent back stay "Sent back" whatever happens to the link afterwards.
     assert invitation_status(invitation, now=later) == InvitationStatus.SENT_BACK
 
     fresh = _episode(service)
-    unopened = services.issue_invitation(fresh, "T2").invitation
+    unopened = invitations.issue_invitation(fresh, "T2").invitation
     assert invitation_status(unopened) == InvitationStatus.SENT
-    services.revoke_invitation(unopened)
+    invitations.revoke_invitation(unopened)
     assert invitation_status(unopened) == InvitationStatus.REVOKED
 
     declined_issue, declined = factories.invited_response(service)
-    services.record_consent(declined, False)
+    responses.record_consent(declined, False)
     declined_invitation = Invitation.objects.get(pk=declined_issue.invitation.pk)
     assert invitation_status(declined_invitation) == InvitationStatus.DECLINED
 
@@ -613,9 +613,9 @@ def test_resend_gives_a_new_link_and_keeps_the_answers(
     from tests.questionnaires import factories
 
     issued, response = factories.invited_response(service, actor=clinician)
-    services.record_consent(response, True)
+    responses.record_consent(response, True)
     measure = response.measures.get(instrument__code="prfq")
-    services.save_answer(measure, "1", "4")
+    responses.save_answer(measure, "1", "4")
     client.force_login(clinician)
     page = client.post(f"/staff/invitations/{issued.invitation.pk}/resend")
     assert page.status_code == 200
@@ -641,7 +641,7 @@ def test_sent_back_answers_cannot_be_resent(
     from tests.questionnaires import factories
 
     issued, response = factories.invited_response(service, actor=clinician)
-    services.submit_response(response)
+    responses.submit_response(response)
     client.force_login(clinician)
     before = issued.invitation.token_hash
     reply = client.post(f"/staff/invitations/{issued.invitation.pk}/resend")

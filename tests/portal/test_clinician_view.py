@@ -20,8 +20,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 import scoring
-from portal.parents import session as parent_session
-from questionnaires import charts, clinical_summary, demo, scores, services
+from portal.parents import parent_session
+from questionnaires import charts, demo, scoring_adapter, summary
 from questionnaires.models import (
     AuditEvent,
     Episode,
@@ -38,7 +38,9 @@ from questionnaires.models import (
     StaffUser,
     Timepoint,
 )
-from questionnaires.services.loaf import LoafInvalid, record_loaf
+from questionnaires.services import families, invitations, responses
+from questionnaires.services.loaf_ratings import LoafInvalid, record_loaf
+from questionnaires.summary import change_rows, loaf_rows, measures, wording
 from tests.questionnaires import factories
 
 PRFQ_ALL = {str(n): "6" for n in range(1, 19)}
@@ -60,9 +62,9 @@ def _send(
     concerns: set[str] | None = None,
     asq_interval: int | None = None,
 ) -> Response:
-    issued = services.issue_invitation(episode, timepoint)
-    response = services.open_response(issued.invitation)
-    services.record_consent(response, True)
+    issued = invitations.issue_invitation(episode, timepoint)
+    response = responses.open_response(issued.invitation)
+    responses.record_consent(response, True)
     for measure in response.measures.select_related("instrument"):
         if asq_interval is not None and measure.instrument.code == "asq_se2":
             # A set-up shortcut: the baby's age picks the interval, so force a later one here.
@@ -70,13 +72,13 @@ def _send(
             measure.asq_interval = asq_interval
         for item, value in values.get(measure.instrument.code, {}).items():
             concern = measure.instrument.code == "asq_se2" and item in (concerns or set())
-            services.save_answer(measure, item, value, concern=concern)
-    return services.submit_response(response)
+            responses.save_answer(measure, item, value, concern=concern)
+    return responses.submit_response(response)
 
 
 def _episode(service: Service, clinician: StaffUser | None = None, **kwargs: Any) -> Episode:
     family = factories.family(service, **kwargs)
-    return services.open_episode(family, Programme.PSYCHOTHERAPY, timezone.localdate(), clinician)
+    return families.open_episode(family, Programme.PSYCHOTHERAPY, timezone.localdate(), clinician)
 
 
 def _asq(total_items: int, value: str = "sometimes", skip: int = 0) -> dict[str, str]:
@@ -110,8 +112,8 @@ def test_summary_values_equal_scoring_score_on_the_stored_answers(
 ) -> None:
     checked = 0
     for family in demo_families.values():
-        summary = clinical_summary.family_summary(family)
-        for section in summary.episodes:
+        found = summary.family_summary(family)
+        for section in found.episodes:
             for point in section.timepoints:
                 for result in point.measures:
                     measure = ResponseMeasure.objects.get(
@@ -119,13 +121,13 @@ def test_summary_values_equal_scoring_score_on_the_stored_answers(
                         response__invitation__timepoint=point.timepoint,
                         instrument__code=result.code,
                     )
-                    answers, context = scores.scoring_inputs(measure)
+                    answers, context = scoring_adapter.scoring_inputs(measure)
                     expected = scoring.score(result.code, answers, **context)
                     unit = {s.code: s.unit for s in context["definition"].subscales}
                     for sub in result.subscales:
                         value = expected.subscales[sub.code]
                         assert sub.value == value
-                        assert sub.shown == clinical_summary.format_score(value, unit[sub.code])
+                        assert sub.shown == wording.format_score(value, unit[sub.code])
                     if result.asq is not None:
                         assert result.asq.total == expected.total
                         assert result.asq.zone == expected.zone
@@ -139,9 +141,9 @@ def test_demo_caseload_shows_every_state_and_is_idempotent(
     demo_families: dict[str, Family], clinician: StaffUser
 ) -> None:
     assert demo.demo_caseload(clinician.service, clinician) == []  # type: ignore[arg-type]
-    by_label = {label: clinical_summary.family_summary(f) for label, f in demo_families.items()}
+    by_label = {label: summary.family_summary(f) for label, f in demo_families.items()}
 
-    def measure(label: str, timepoint: str, code: str) -> clinical_summary.MeasureResult:
+    def measure(label: str, timepoint: str, code: str) -> measures.MeasureResult:
         point = by_label[label].episodes[0].timepoint(timepoint)
         assert point is not None
         return next(m for m in point.measures if m.code == code)
@@ -172,7 +174,7 @@ def test_change_is_described_in_words_with_direction(clinician: StaffUser) -> No
         "T2",
         {"prfq": t2_prfq, "mors_sf": _mors("4", "1"), "asq_se2": _asq(23, "often_always")},
     )
-    section = clinical_summary.family_summary(episode.family).episodes[0]
+    section = summary.family_summary(episode.family).episodes[0]
     words = {row.name: row for change in section.changes for row in change.rows}
     assert words["Warmth"].words == "Warmth up 7 points — better"
     assert words["Warmth"].t1 == "21" and words["Warmth"].t2 == "28"
@@ -192,7 +194,7 @@ def test_asq_crossing_notes_different_intervals(clinician: StaffUser) -> None:
     # 12-month questionnaire, every answer worth 0 points with the demo keys' first letter Z.
     zero = {str(n): ("often_always" if n % 2 else "rarely_never") for n in range(1, 28)}
     _send(episode, "T2", {"asq_se2": zero}, asq_interval=12)
-    change = clinical_summary.family_summary(episode.family).episodes[0].changes[-1]
+    change = summary.family_summary(episode.family).episodes[0].changes[-1]
     assert change.code == "asq_se2"
     assert change.rows[0].crossing == "Crossed below cut-off"
     assert "Start used the 6-month questionnaire and end the 12-month one" in change.note
@@ -248,7 +250,7 @@ def test_the_chart_is_inline_svg_without_inline_styles(
 
 
 def test_chart_label_says_the_numbers() -> None:
-    series = clinical_summary.ChartSeries("mors_sf", "MORS-SF", ["Warmth"], [21.0], [None], 0, 35)
+    series = change_rows.ChartSeries("mors_sf", "MORS-SF", ["Warmth"], [21.0], [None], 0, 35)
     assert (
         charts.chart_label(series) == "Chart of MORS-SF scores. Warmth: start 21, end not scored."
     )
@@ -292,7 +294,7 @@ def test_search_by_label_or_nickname_and_filter(client: Client, clinician: Staff
     _send(finished, "T1", {"prfq": PRFQ_ALL})
     _send(finished, "T2", {"prfq": PRFQ_ALL})
     group = factories.family(service, parent_name="Grace")  # type: ignore[arg-type]
-    services.open_episode(group, Programme.TOGETHER_TIME, timezone.localdate(), clinician)
+    families.open_episode(group, Programme.TOGETHER_TIME, timezone.localdate(), clinician)
     closed = _episode(service, clinician, parent_name="Cora")  # type: ignore[arg-type]
     Episode.objects.filter(pk=closed.pk).update(closed_on=timezone.localdate())
     client.force_login(clinician)
@@ -366,7 +368,7 @@ def _bulk_families(service: Service, clinician: StaffUser, count: int, start: in
             result={},
             definition_version=asq.version,
             scoring_version="asq_points/1",
-            flags=["above_cutoff"] if n % 3 == 0 else ["monitoring", "overall_1"],
+            flags=["above_cutoff"] if n % 3 == 0 else ["monitoring", "overall_yes:overall_1"],
         )
         for n, measure in enumerate(measures)
     )
@@ -497,7 +499,7 @@ def test_record_loaf_service_validates_with_scoring_loaf(clinician: StaffUser) -
     corrected = record_loaf(episode, "T1", "A", "3", today, clinician, " MOTHER ")
     assert corrected.pk == first.pk and corrected.level == 3
     assert AuditEvent.objects.filter(action="loaf.corrected").get().detail["previous_level"] == 2
-    rows = clinical_summary.summarise_loaf(LoafRating.objects.all())
+    rows = loaf_rows.summarise_loaf(LoafRating.objects.all())
     assert rows[0].category == "Needs both start (T1) and end (T2)"
 
 
@@ -519,14 +521,14 @@ def test_pdf_report_has_the_stored_numbers_versions_and_author(
     assert "Riverside parent–infant team" in text
     assert "family DEMO-C01" in text
     assert "Generated by Alice Ng on" in text
-    summary = clinical_summary.family_summary(family)
-    for result in summary.measures:
+    found = summary.family_summary(family)
+    for result in found.measures:
         for sub in result.subscales:
             assert f"{sub.name} {sub.shown} {sub.range}" in text
         if result.asq is not None:
             assert f"{result.asq.shown} {result.asq.range}" in text
             assert result.asq.zone_label in text
-    for short_name, definition_version, scoring_version in summary.versions:
+    for short_name, definition_version, scoring_version in found.versions:
         assert f"{short_name} {definition_version} {scoring_version}" in text
     assert "Crossed below cut-off" in text
     assert "Level 3: compromised to disturbed" in text and "Improved" in text

@@ -16,8 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from portal.security.roles import Role
-from questionnaires import services
 from questionnaires.models import (
     AuditEvent,
     GroupCollection,
@@ -30,7 +28,9 @@ from questionnaires.models import (
     StaffUser,
     Timepoint,
 )
-from questionnaires.services import groups
+from questionnaires.roles import Role
+from questionnaires.selectors import entry
+from questionnaires.services import responses, together_time
 from tests.conftest import make_staff
 from tests.questionnaires import factories
 
@@ -41,14 +41,14 @@ MORS_WARM = {str(i): ("5" if i in (1, 3, 4, 6, 8, 11, 13) else "0") for i in ran
 
 @pytest.fixture
 def group(service: Service, facilitator: StaffUser) -> ParentGroup:
-    return groups.create_group(
+    return together_time.create_group(
         service, "Tuesday Together Time", date(2026, 4, 14), 8, "Riverside Centre", [facilitator]
     )
 
 
 @pytest.fixture
 def start(group: ParentGroup, facilitator: StaffUser) -> GroupCollection:
-    return groups.open_collection(group, Timepoint.T1, facilitator)
+    return together_time.open_collection(group, Timepoint.T1, facilitator)
 
 
 @pytest.fixture
@@ -80,11 +80,11 @@ def _url(name: str, group: ParentGroup, **kwargs: Any) -> str:
     return reverse(f"groups:{name}", kwargs={"group_id": group.pk, **kwargs})
 
 
-def _submit(joined: groups.Joined) -> None:
-    response = services.open_response(joined.invitation)
-    services.record_consent(response, True)
+def _submit(joined: together_time.Joined) -> None:
+    response = responses.open_response(joined.invitation)
+    responses.record_consent(response, True)
     factories.answer_all(response, {"prfq": PRFQ_ALL_SIX, "mors_sf": MORS_WARM})
-    services.submit_response(response)
+    responses.submit_response(response)
 
 
 # --- Creating and changing groups -------------------------------------------------------------
@@ -191,7 +191,9 @@ def test_handing_a_group_over_goes_back_to_the_list(
 @pytest.fixture
 def ginas_group(service: Service) -> ParentGroup:
     gina = make_staff(service, "gina", Role.FACILITATOR)
-    return groups.create_group(service, "Friday Together Time", date(2026, 4, 17), 8, "", [gina])
+    return together_time.create_group(
+        service, "Friday Together Time", date(2026, 4, 17), 8, "", [gina]
+    )
 
 
 def test_facilitator_sees_only_their_own_groups(
@@ -238,9 +240,9 @@ def _every_url(group: ParentGroup, collection: GroupCollection, review: MatchRev
 
 @pytest.fixture
 def review(group: ParentGroup, start: GroupCollection) -> MatchReview:
-    groups.join_start(start, "Maryam", "mother", BABY)
-    end = groups.open_collection(group, Timepoint.T2)
-    return groups.return_by_details(end, "Maryam", "mother", BABY).match_review
+    together_time.join_start(start, "Maryam", "mother", BABY)
+    end = together_time.open_collection(group, Timepoint.T2)
+    return together_time.return_by_details(end, "Maryam", "mother", BABY).match_review
 
 
 def test_another_services_group_is_not_found(
@@ -271,8 +273,10 @@ def test_a_group_someone_else_facilitates_is_not_found(
 def test_a_collection_of_another_group_is_not_found_under_this_one(
     fran: Client, group: ParentGroup, service: Service, facilitator: StaffUser
 ) -> None:
-    mine_too = groups.create_group(service, "Second", date(2026, 4, 14), 8, "", [facilitator])
-    other = groups.open_collection(mine_too, Timepoint.T1)
+    mine_too = together_time.create_group(
+        service, "Second", date(2026, 4, 14), 8, "", [facilitator]
+    )
+    other = together_time.open_collection(mine_too, Timepoint.T1)
     assert fran.get(_url("room", group, collection_id=other.pk)).status_code == 404
     assert fran.post(_url("close", group, collection_id=other.pk)).status_code == 404
 
@@ -314,13 +318,13 @@ def test_facilitator_opens_rotates_and_closes_a_collection(
     fran.post(_url("rotate", group, collection_id=collection.pk))
     collection.refresh_from_db()
     assert collection.code != old
-    assert groups.find_open_collection(old) is None
-    assert groups.find_open_collection(collection.code) == collection
+    assert entry.open_collection_by_code(old) is None
+    assert entry.open_collection_by_code(collection.code) == collection
 
     fran.post(_url("close", group, collection_id=collection.pk))
     collection.refresh_from_db()
     assert collection.closed_at is not None
-    assert groups.find_open_collection(collection.code) is None
+    assert entry.open_collection_by_code(collection.code) is None
     page = fran.get(_url("detail", group)).content.decode()
     assert "Its code no longer works." in page and "Open again with a new code" in page
 
@@ -345,8 +349,8 @@ def test_room_page_shows_the_code_and_qr_and_nobody(
     fran: Client, group: ParentGroup, start: GroupCollection, settings: Any
 ) -> None:
     settings.SITE_BASE_URL = "https://portal.example.nhs.uk"
-    groups.join_start(start, "Maryam", "mother", BABY)
-    groups.join_start(start, "Zofia", "mother", BABY)
+    together_time.join_start(start, "Maryam", "mother", BABY)
+    together_time.join_start(start, "Zofia", "mother", BABY)
     page = fran.get(_url("room", group, collection_id=start.pk)).content.decode()
     assert " ".join(start.code) in page
     assert "<svg" in page and 'aria-label="QR code to join the group"' in page
@@ -364,12 +368,12 @@ def test_room_page_says_plainly_when_the_code_no_longer_works(
     fran: Client, group: ParentGroup, start: GroupCollection
 ) -> None:
     code = start.code
-    groups.close_collection(start)
+    together_time.close_collection(start)
     page = fran.get(_url("room", group, collection_id=start.pk)).content.decode()
     assert "This collection is closed. Its code no longer works." in page
     assert " ".join(code) not in page and "<svg role" not in page
 
-    later = groups.open_collection(group, Timepoint.T2)
+    later = together_time.open_collection(group, Timepoint.T2)
     later.expires_at = timezone.now() - timedelta(minutes=1)
     later.save()
     page = fran.get(_url("room", group, collection_id=later.pk)).content.decode()
@@ -395,7 +399,7 @@ def test_poster_is_a_pdf_with_the_code_and_is_audited(
 def test_no_poster_for_a_closed_collection(
     fran: Client, group: ParentGroup, start: GroupCollection
 ) -> None:
-    groups.close_collection(start)
+    together_time.close_collection(start)
     response = fran.get(_url("poster", group, collection_id=start.pk))
     assert response.status_code == 302 and response["Location"] == _url("detail", group)
     assert not AuditEvent.objects.filter(action="collection.poster_downloaded").exists()
@@ -428,13 +432,13 @@ def _score_numbers() -> set[str]:
 def test_roster_shows_status_and_never_answers_or_scores(
     fran: Client, group: ParentGroup, start: GroupCollection
 ) -> None:
-    sent = groups.join_start(start, "Maryam", "mother", BABY)
-    groups.join_start(start, "Zofia", "mother", BABY)
-    busy = groups.join_start(start, "Amara", "mother", BABY)
-    declined = groups.join_start(start, "Bea", "father", BABY)
+    sent = together_time.join_start(start, "Maryam", "mother", BABY)
+    together_time.join_start(start, "Zofia", "mother", BABY)
+    busy = together_time.join_start(start, "Amara", "mother", BABY)
+    declined = together_time.join_start(start, "Bea", "father", BABY)
     _submit(sent)
-    services.record_consent(services.open_response(busy.invitation), True)
-    services.record_consent(services.open_response(declined.invitation), False)
+    responses.record_consent(responses.open_response(busy.invitation), True)
+    responses.record_consent(responses.open_response(declined.invitation), False)
     assert ScoreRecord.objects.exists()
 
     fragment = fran.get(_url("roster", group)).content.decode()
@@ -466,9 +470,9 @@ def test_roster_shows_status_and_never_answers_or_scores(
 def test_roster_follows_the_end_answers(
     fran: Client, group: ParentGroup, start: GroupCollection
 ) -> None:
-    joined = groups.join_start(start, "Maryam", "mother", BABY)
-    end = groups.open_collection(group, Timepoint.T2)
-    groups.return_for_end(end, joined.participant)
+    joined = together_time.join_start(start, "Maryam", "mother", BABY)
+    end = together_time.open_collection(group, Timepoint.T2)
+    together_time.return_for_end(end, joined.participant)
     fragment = fran.get(_url("roster", group)).content.decode()
     row = re.search(r"Maryam</td>(.*?)</tr>", fragment, re.S).group(1)  # type: ignore[union-attr]
     assert row.count(">Not started</strong>") == 2
@@ -477,7 +481,7 @@ def test_roster_follows_the_end_answers(
 def test_roster_escapes_what_parents_typed(
     fran: Client, group: ParentGroup, start: GroupCollection
 ) -> None:
-    groups.join_start(start, "<script>alert(1)</script>", "mother", BABY)
+    together_time.join_start(start, "<script>alert(1)</script>", "mother", BABY)
     fragment = fran.get(_url("roster", group)).content.decode()
     assert "<script>" not in fragment
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in fragment
@@ -486,7 +490,7 @@ def test_roster_escapes_what_parents_typed(
 def test_clinician_who_facilitates_gets_a_link_to_each_family(
     group: ParentGroup, start: GroupCollection, service: Service
 ) -> None:
-    joined = groups.join_start(start, "Maryam", "mother", BABY)
+    joined = together_time.join_start(start, "Maryam", "mother", BABY)
     both = make_staff(service, "hana", Role.FACILITATOR, Role.CLINICIAN)
     group.facilitators.add(both)
     family_url = reverse("staff:family_detail", kwargs={"family_id": joined.participant.family_id})
@@ -497,7 +501,7 @@ def test_clinician_who_facilitates_gets_a_link_to_each_family(
 def test_facilitator_only_gets_no_family_link(
     fran: Client, group: ParentGroup, start: GroupCollection
 ) -> None:
-    joined = groups.join_start(start, "Maryam", "mother", BABY)
+    joined = together_time.join_start(start, "Maryam", "mother", BABY)
     family_url = reverse("staff:family_detail", kwargs={"family_id": joined.participant.family_id})
     for url in (_url("roster", group), _url("detail", group)):
         assert family_url not in fran.get(url).content.decode()
@@ -513,12 +517,12 @@ def test_roster_queries_do_not_grow_with_the_group(
     fran: Client, group: ParentGroup, start: GroupCollection
 ) -> None:
     for n in range(3):
-        _submit(groups.join_start(start, f"Parent {n}", "mother", BABY))
+        _submit(together_time.join_start(start, f"Parent {n}", "mother", BABY))
     few = _roster_queries(fran, group)
-    end = groups.open_collection(group, Timepoint.T2)
+    end = together_time.open_collection(group, Timepoint.T2)
     for n in range(3, 20):
-        joined = groups.join_start(start, f"Parent {n}", "mother", BABY)
-        groups.return_for_end(end, joined.participant)
+        joined = together_time.join_start(start, f"Parent {n}", "mother", BABY)
+        together_time.return_for_end(end, joined.participant)
     assert _roster_queries(fran, group) == few
 
 
@@ -559,11 +563,11 @@ def test_not_this_parent_unlinks_the_answers(
 def test_an_unmatched_answer_is_linked_to_the_chosen_parent(
     fran: Client, group: ParentGroup, start: GroupCollection
 ) -> None:
-    maryam = groups.join_start(start, "Maryam", "mother", BABY).participant
-    zofia = groups.join_start(start, "Zofia", "mother", BABY).participant
-    end = groups.open_collection(group, Timepoint.T2)
-    groups.return_for_end(end, zofia)  # Zofia came back on her own phone: already linked
-    invitation = groups.return_by_details(end, "Mariam", "mother", BABY)  # spelt differently
+    maryam = together_time.join_start(start, "Maryam", "mother", BABY).participant
+    zofia = together_time.join_start(start, "Zofia", "mother", BABY).participant
+    end = together_time.open_collection(group, Timepoint.T2)
+    together_time.return_for_end(end, zofia)  # Zofia came back on her own phone: already linked
+    invitation = together_time.return_by_details(end, "Mariam", "mother", BABY)  # spelt differently
     review = invitation.match_review
     assert review.status == MatchStatus.UNMATCHED
 
@@ -582,8 +586,10 @@ def test_an_unmatched_answer_is_linked_to_the_chosen_parent(
     assert f'href="#id_{field}_0"' in page
 
     # Someone from another group cannot be chosen.
-    other = groups.create_group(group.service, "Other", date(2026, 4, 1), 8)
-    stranger = groups.join_start(groups.open_collection(other, Timepoint.T1), "Mo", "mother", BABY)
+    other = together_time.create_group(group.service, "Other", date(2026, 4, 1), 8)
+    stranger = together_time.join_start(
+        together_time.open_collection(other, Timepoint.T1), "Mo", "mother", BABY
+    )
     fran.post(_url("match_confirm", group, review_id=review.pk), {field: stranger.participant.pk})
     review.refresh_from_db()
     assert review.status == MatchStatus.UNMATCHED

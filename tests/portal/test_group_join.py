@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from portal.parents.group_entry import DEVICE_COOKIE
-from questionnaires import links
+from portal.parents.group_join_views import DEVICE_COOKIE
+from questionnaires import credentials
 from questionnaires.models import (
     GroupCollection,
     GroupParticipant,
@@ -18,19 +18,20 @@ from questionnaires.models import (
     Service,
     Timepoint,
 )
-from questionnaires.services import groups
+from questionnaires.selectors import entry
+from questionnaires.services import together_time
 
 BABY = timezone.localdate() - timedelta(days=150)
 
 
 @pytest.fixture
 def group(service: Service) -> ParentGroup:
-    return groups.create_group(service, "Tuesday Together Time", timezone.localdate(), 8)
+    return together_time.create_group(service, "Tuesday Together Time", timezone.localdate(), 8)
 
 
 @pytest.fixture
 def start(group: ParentGroup) -> GroupCollection:
-    return groups.open_collection(group, Timepoint.T1)
+    return together_time.open_collection(group, Timepoint.T1)
 
 
 def _join(client: Client, code: str, nickname: str = "Maryam", **extra: str) -> object:
@@ -69,8 +70,8 @@ def test_joining_binds_a_new_response_and_shows_the_return_code(
     welcome = client.get("/questionnaire/").content.decode()
     assert "Your return code" in welcome
     code = client.session["parent_return_code"]
-    assert links.display_code(code) in welcome
-    assert groups.participant_by_return_code(code) == participant
+    assert credentials.display_code(code) in welcome
+    assert entry.participant_by_return_code(code) == participant
 
 
 def test_two_phones_never_share_a_response(start: GroupCollection) -> None:
@@ -97,9 +98,9 @@ def test_join_errors_are_plain_and_save_nothing(client: Client, start: GroupColl
 def test_closed_or_rotated_code_stops_joins_at_once(client: Client, start: GroupCollection) -> None:
     """LINK-4: closing or rotating stops new joins immediately, with the same page as a bad code."""
     old = start.code
-    groups.rotate_code(start)
+    together_time.rotate_code(start)
     assert client.get(f"/g/{old}").status_code == 404
-    groups.close_collection(start)
+    together_time.close_collection(start)
     assert _join(client, start.code).status_code == 404
     assert GroupParticipant.objects.count() == 0
 
@@ -115,7 +116,7 @@ def test_same_phone_is_welcomed_back_at_the_end(
 ) -> None:
     _join(client, start.code, "Maryam")
     participant = GroupParticipant.objects.get()
-    end = groups.open_collection(group, Timepoint.T2)
+    end = together_time.open_collection(group, Timepoint.T2)
     page = client.get(f"/g/{end.code}").content.decode()
     assert "Welcome back, Maryam" in page
     response = client.post(f"/g/{end.code}", {"continue_as": "1"})
@@ -130,9 +131,9 @@ def test_return_code_on_another_phone_reaches_the_end_questions(
     first = Client()
     _join(first, start.code, "Maryam")
     code = first.session["parent_return_code"]
-    end = groups.open_collection(group, Timepoint.T2)
+    end = together_time.open_collection(group, Timepoint.T2)
     other = Client()
-    response = other.post("/start", {"code": links.display_code(code)})
+    response = other.post("/start", {"code": credentials.display_code(code)})
     assert response["Location"] == "/questionnaire/"
     invitation = Invitation.objects.get(collection=end)
     assert invitation.episode == GroupParticipant.objects.get().episode
@@ -149,7 +150,7 @@ def test_return_code_before_the_end_resumes_the_start(start: GroupCollection) ->
 
 def test_details_match_goes_to_the_queue(group: ParentGroup, start: GroupCollection) -> None:
     _join(Client(), start.code, "Maryam")
-    end = groups.open_collection(group, Timepoint.T2)
+    end = together_time.open_collection(group, Timepoint.T2)
     newcomer = Client()  # a new phone, no cookie, no return code
     page = newcomer.get(f"/g/{end.code}").content.decode()
     assert "Welcome back to Tuesday Together Time" in page

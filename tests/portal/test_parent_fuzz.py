@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, assume, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from questionnaires import services
 from questionnaires.models import Answer, Response, ScoreRecord, Service
-from questionnaires.wizard import Kind, ResponseSteps, Step
+from questionnaires.parent_steps import Kind, ResponseSteps, Step
+from questionnaires.services import families, invitations
 from tests.questionnaires import factories
 
 pytestmark = pytest.mark.django_db
@@ -69,8 +69,8 @@ class Parent:
 def parent(service: Service) -> Parent:
     """A parent who has opened their link, pressed "Start now" and consented."""
     fam = factories.family(service, infant_age_days=200)
-    episode = services.open_episode(fam, "psychotherapy", fam.created_at.date())
-    issued = services.issue_invitation(episode, "T1")
+    episode = families.open_episode(fam, "psychotherapy", fam.created_at.date())
+    issued = invitations.issue_invitation(episode, "T1")
     client = Client()
     assert client.get(f"/p/{issued.token}").status_code == 302
     assert client.post(reverse("parents:welcome")).status_code == 302

@@ -17,9 +17,11 @@ import textstat  # type: ignore[import-untyped]
 from django.test import Client
 from django.urls import reverse
 
-from questionnaires import about_you, scores, services
+from questionnaires import about_you, scoring_adapter
 from questionnaires.models import Response, Service
-from questionnaires.wizard import Kind, ResponseSteps
+from questionnaires.parent_steps import Kind, ResponseSteps
+from questionnaires.selectors import instruments as instrument_selectors
+from questionnaires.services import families, invitations
 from tests.questionnaires import factories
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +171,7 @@ def validated_option_labels() -> set[str]:
     """Answer labels of validated items, as "Check your answers" shows them (not marked up)."""
     labels = {"Yes", "No"}
     for code in ("prfq", "mors_sf", "asq_se2"):
-        definition = scores.definition_of(services.current_instrument(code))
+        definition = scoring_adapter.definition_of(instrument_selectors.current_instrument(code))
         labels |= {option.label for option in definition.options}
     return labels
 
@@ -212,8 +214,8 @@ def walk_journey(service: Service) -> dict[str, str]:
     journey = Journey(Client())
     client = journey.client
     fam = factories.family(service, infant_age_days=200)
-    episode = services.open_episode(fam, "psychotherapy", fam.created_at.date())
-    issued = services.issue_invitation(episode, "T1")
+    episode = families.open_episode(fam, "psychotherapy", fam.created_at.date())
+    issued = invitations.issue_invitation(episode, "T1")
 
     journey.keep("welcome", client.get(f"/p/{issued.token}", follow=True))
     page = client.post(reverse("parents:welcome"), follow=True)
@@ -262,8 +264,8 @@ def walk_journey(service: Service) -> dict[str, str]:
     # A parent who says no.
     declining = Client()
     other_family = factories.family(service)
-    other_episode = services.open_episode(other_family, "psychotherapy", fam.created_at.date())
-    other = services.issue_invitation(other_episode, "T1")
+    other_episode = families.open_episode(other_family, "psychotherapy", fam.created_at.date())
+    other = invitations.issue_invitation(other_episode, "T1")
     declining.get(f"/p/{other.token}", follow=True)
     consent = declining.post(reverse("parents:welcome"), follow=True)
     journey.keep(

@@ -2,10 +2,10 @@ import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
 
-from portal.security.roles import Role, roles_of
 from questionnaires import demo
 from questionnaires.models import AuditEvent, ParentGroup, Response, ResponseStatus, StaffUser
-from questionnaires.services import groups
+from questionnaires.roles import Role, roles_of
+from questionnaires.selectors import entry
 from tests.conftest import TEST_PASSWORD
 
 
@@ -99,7 +99,7 @@ def test_seed_demo_is_idempotent_and_prints_entry_points(
     )
     assert sent.filter(invitation__timepoint="T1").count() == len(demo.PAST_PARENTS)
     assert sent.filter(invitation__timepoint="T2").count() == len(demo.PAST_PARENTS)
-    assert groups.find_open_collection(entries["group-code"]) is not None
+    assert entry.open_collection_by_code(entries["group-code"]) is not None
 
 
 @pytest.mark.django_db

@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from questionnaires import services
 from questionnaires.models import Family, Programme, Response, Service, StaffUser, Timepoint
+from questionnaires.services import families, invitations, responses
 
 _counter = iter(range(1, 1_000_000))
 
@@ -19,7 +19,7 @@ def family(
     today = timezone.localdate()
     dob = today - timedelta(days=infant_age_days) if infant_age_days is not None else None
     due = None if dob else today + timedelta(days=40)
-    return services.register_family(
+    return families.register_family(
         service,
         label=f"RV-{next(_counter):04d}",
         parent_name=parent_name,
@@ -35,15 +35,15 @@ def invited_response(
     actor: StaffUser | None = None,
     timepoint: str = Timepoint.T1,
     infant_age_days: int | None = 200,
-) -> tuple[services.IssuedInvitation, Response]:
+) -> tuple[invitations.IssuedInvitation, Response]:
     fam = family(service, infant_age_days=infant_age_days)
-    episode = services.open_episode(fam, Programme.PSYCHOTHERAPY, date.today(), actor)
-    issued = services.issue_invitation(episode, timepoint, actor)
-    return issued, services.open_response(issued.invitation)
+    episode = families.open_episode(fam, Programme.PSYCHOTHERAPY, date.today(), actor)
+    issued = invitations.issue_invitation(episode, timepoint, actor)
+    return issued, responses.open_response(issued.invitation)
 
 
 def answer_all(response: Response, values: dict[str, dict[str, str]]) -> None:
     """values: instrument code -> {item: stored value}"""
     for measure in response.measures.select_related("instrument"):
         for item, value in values.get(measure.instrument.code, {}).items():
-            services.save_answer(measure, item, value)
+            responses.save_answer(measure, item, value)

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from questionnaires import links, services
+from questionnaires import credentials
 from questionnaires.models import (
     AuditEvent,
     Family,
@@ -16,14 +16,15 @@ from questionnaires.models import (
     StaffUser,
     Timepoint,
 )
-from questionnaires.services import groups
+from questionnaires.selectors import entry
+from questionnaires.services import responses, together_time
 
 BABY = timezone.localdate() - timedelta(days=150)
 
 
 @pytest.fixture
 def group(service: Service, facilitator: StaffUser) -> ParentGroup:
-    return groups.create_group(
+    return together_time.create_group(
         service,
         "Tuesday Together Time",
         timezone.localdate(),
@@ -35,89 +36,89 @@ def group(service: Service, facilitator: StaffUser) -> ParentGroup:
 
 @pytest.fixture
 def start(group: ParentGroup, facilitator: StaffUser) -> GroupCollection:
-    return groups.open_collection(group, Timepoint.T1, facilitator)
+    return together_time.open_collection(group, Timepoint.T1, facilitator)
 
 
 def test_room_code_is_six_plain_characters_and_works_until_closed(
     start: GroupCollection, facilitator: StaffUser
 ) -> None:
     assert len(start.code) == 6
-    assert set(start.code) <= set(links.CODE_ALPHABET)
-    assert groups.find_open_collection(start.code.lower()) == start
-    groups.close_collection(start, facilitator)
-    assert groups.find_open_collection(start.code) is None
+    assert set(start.code) <= set(credentials.CODE_ALPHABET)
+    assert entry.open_collection_by_code(start.code.lower()) == start
+    together_time.close_collection(start, facilitator)
+    assert entry.open_collection_by_code(start.code) is None
 
 
 def test_rotating_stops_the_old_code(start: GroupCollection) -> None:
     old = start.code
-    groups.rotate_code(start)
-    assert groups.find_open_collection(old) is None
-    assert groups.find_open_collection(start.code) == start
+    together_time.rotate_code(start)
+    assert entry.open_collection_by_code(old) is None
+    assert entry.open_collection_by_code(start.code) == start
 
 
 def test_codes_expire_by_themselves(start: GroupCollection) -> None:
     assert start.expires_at.date() == timezone.localdate()
     start.expires_at = timezone.now() - timedelta(seconds=1)
     start.save()
-    assert groups.find_open_collection(start.code) is None
+    assert entry.open_collection_by_code(start.code) is None
 
 
 def test_opening_again_closes_the_earlier_collection(group: ParentGroup) -> None:
-    first = groups.open_collection(group, Timepoint.T1)
-    second = groups.open_collection(group, Timepoint.T1)
+    first = together_time.open_collection(group, Timepoint.T1)
+    second = together_time.open_collection(group, Timepoint.T1)
     first.refresh_from_db()
     assert first.closed_at is not None
-    assert groups.find_open_collection(second.code) == second
+    assert entry.open_collection_by_code(second.code) == second
 
 
 def test_each_parent_gets_their_own_family_response_and_return_code(
     start: GroupCollection,
 ) -> None:
-    a = groups.join_start(start, "Maryam", "mother", BABY)
-    b = groups.join_start(start, "Maryam", "mother", BABY)
+    a = together_time.join_start(start, "Maryam", "mother", BABY)
+    b = together_time.join_start(start, "Maryam", "mother", BABY)
     assert a.participant.family != b.participant.family
     assert a.invitation != b.invitation
     assert a.return_code != b.return_code
     assert a.invitation.collection == start
     assert a.invitation.episode.programme == "together_time"
-    assert groups.participant_by_return_code(a.return_code) == a.participant
+    assert entry.participant_by_return_code(a.return_code) == a.participant
     # Only the hash is stored (LINK-1).
     assert a.return_code not in str(list(a.participant.__dict__.values()))
 
 
 def test_unborn_baby_date_is_a_due_date(start: GroupCollection) -> None:
     due = timezone.localdate() + timedelta(days=30)
-    joined = groups.join_start(start, "Ana", "mother", due)
+    joined = together_time.join_start(start, "Ana", "mother", due)
     family = joined.participant.family
     assert family.infant_dob is None and family.due_date == due
     assert "asq_se2" in joined.invitation.instruments  # asked for, but planned out at start
-    response = services.open_response(joined.invitation)
+    response = responses.open_response(joined.invitation)
     assert response.measures.filter(instrument__code="asq_se2", asq_interval=None).exists()
 
 
 def test_recognised_parent_at_the_end_gets_a_t2_on_their_episode(
     group: ParentGroup, start: GroupCollection
 ) -> None:
-    joined = groups.join_start(start, "Maryam", "mother", BABY)
-    end = groups.open_collection(group, Timepoint.T2)
-    invitation = groups.return_for_end(end, joined.participant)
+    joined = together_time.join_start(start, "Maryam", "mother", BABY)
+    end = together_time.open_collection(group, Timepoint.T2)
+    invitation = together_time.return_for_end(end, joined.participant)
     assert invitation.timepoint == "T2"
     assert invitation.episode == joined.participant.episode
-    assert groups.return_for_end(end, joined.participant) == invitation  # no duplicate
+    assert together_time.return_for_end(end, joined.participant) == invitation  # no duplicate
 
 
 def test_exactly_one_match_by_details_is_provisional(
     group: ParentGroup, start: GroupCollection, facilitator: StaffUser
 ) -> None:
-    joined = groups.join_start(start, "Maryam", "mother", BABY)
-    groups.join_start(start, "Zoe", "mother", BABY)
-    end = groups.open_collection(group, Timepoint.T2)
-    invitation = groups.return_by_details(end, "  maryam ", "mother", BABY)
+    joined = together_time.join_start(start, "Maryam", "mother", BABY)
+    together_time.join_start(start, "Zoe", "mother", BABY)
+    end = together_time.open_collection(group, Timepoint.T2)
+    invitation = together_time.return_by_details(end, "  maryam ", "mother", BABY)
     review = invitation.match_review
     assert review.status == MatchStatus.PROVISIONAL
     assert review.proposed == joined.participant
     assert invitation.episode == joined.participant.episode
-    groups.confirm_match(review, joined.participant, facilitator)
+    together_time.confirm_match(review, joined.participant, facilitator)
     review.refresh_from_db()
     assert review.status == MatchStatus.CONFIRMED and review.decided_by == facilitator
 
@@ -125,14 +126,14 @@ def test_exactly_one_match_by_details_is_provisional(
 def test_no_match_goes_to_the_queue_and_confirming_moves_it(
     group: ParentGroup, start: GroupCollection, facilitator: StaffUser
 ) -> None:
-    joined = groups.join_start(start, "Maryam", "mother", BABY)
-    end = groups.open_collection(group, Timepoint.T2)
-    invitation = groups.return_by_details(end, "Mariam", "mother", BABY)  # spelt differently
+    joined = together_time.join_start(start, "Maryam", "mother", BABY)
+    end = together_time.open_collection(group, Timepoint.T2)
+    invitation = together_time.return_by_details(end, "Mariam", "mother", BABY)  # spelt differently
     review = invitation.match_review
     assert review.status == MatchStatus.UNMATCHED and review.proposed is None
     temporary = invitation.episode.family
-    assert temporary.label.startswith(groups.UNLINKED_PREFIX)
-    groups.confirm_match(review, joined.participant, facilitator)
+    assert temporary.label.startswith(together_time.UNLINKED_PREFIX)
+    together_time.confirm_match(review, joined.participant, facilitator)
     invitation.refresh_from_db()
     assert invitation.episode == joined.participant.episode
     assert not Family.objects.filter(pk=temporary.pk).exists()
@@ -140,23 +141,23 @@ def test_no_match_goes_to_the_queue_and_confirming_moves_it(
 
 
 def test_two_matches_are_not_guessed(group: ParentGroup, start: GroupCollection) -> None:
-    groups.join_start(start, "Sam", "father", BABY)
-    groups.join_start(start, "Sam", "mother", BABY)
-    end = groups.open_collection(group, Timepoint.T2)
-    review = groups.return_by_details(end, "Sam", "father", BABY).match_review
+    together_time.join_start(start, "Sam", "father", BABY)
+    together_time.join_start(start, "Sam", "mother", BABY)
+    end = together_time.open_collection(group, Timepoint.T2)
+    review = together_time.return_by_details(end, "Sam", "father", BABY).match_review
     assert review.status == MatchStatus.UNMATCHED
 
 
 def test_rejecting_a_provisional_match_unlinks_it(
     group: ParentGroup, start: GroupCollection, facilitator: StaffUser
 ) -> None:
-    joined = groups.join_start(start, "Maryam", "mother", BABY)
-    end = groups.open_collection(group, Timepoint.T2)
-    invitation = groups.return_by_details(end, "Maryam", "mother", BABY)
-    groups.reject_match(invitation.match_review, facilitator)
+    joined = together_time.join_start(start, "Maryam", "mother", BABY)
+    end = together_time.open_collection(group, Timepoint.T2)
+    invitation = together_time.return_by_details(end, "Maryam", "mother", BABY)
+    together_time.reject_match(invitation.match_review, facilitator)
     invitation.refresh_from_db()
     assert invitation.episode != joined.participant.episode
-    assert invitation.episode.family.label.startswith(groups.UNLINKED_PREFIX)
+    assert invitation.episode.family.label.startswith(together_time.UNLINKED_PREFIX)
     assert invitation.match_review.status == MatchStatus.REJECTED
 
 
@@ -164,7 +165,7 @@ def test_room_code_lifetime_can_be_shorter_than_the_day(
     group: ParentGroup, settings: object
 ) -> None:
     settings.ROOM_CODE_HOURS = 2  # type: ignore[attr-defined]
-    collection = groups.open_collection(group, Timepoint.T1)
+    collection = together_time.open_collection(group, Timepoint.T1)
     lifetime = collection.expires_at - timezone.now()
     assert lifetime <= timedelta(hours=2)
     assert collection.expires_at.date() == timezone.localdate()

@@ -76,10 +76,10 @@ def test_bad_file_names_the_file_field_and_problem(db: None, tmp_path: Path) -> 
 
 
 def test_shipped_sync_never_replaces_an_imported_current_version(db: None, tmp_path: Path) -> None:
-    from questionnaires import services
+    from questionnaires.services import instruments
 
     call_command("import_instrument", str(_licensed_copy(tmp_path)))
-    services.sync_shipped_instruments()
+    instruments.sync_shipped_instruments()
     assert InstrumentVersion.objects.get(code="asq_se2", is_current=True).version == (
         "2027.1-licensed"
     )

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from questionnaires import services
 from questionnaires.models import Programme, Service, Timepoint
+from questionnaires.services import families, invitations, responses
 from tests.questionnaires import factories
 
 
@@ -16,14 +16,14 @@ from tests.questionnaires import factories
 )
 def test_asq_interval_follows_age(service: Service, age_days: int, interval: int) -> None:
     family = factories.family(service, infant_age_days=age_days)
-    plan = services.plan_questionnaires(family, timezone.localdate())
+    plan = families.plan_questionnaires(family, timezone.localdate())
     assert "asq_se2" in plan.codes
     assert plan.asq_interval == interval
 
 
 def test_unborn_baby_gets_no_asq_with_a_reason(service: Service) -> None:
     family = factories.family(service, infant_age_days=None)
-    plan = services.plan_questionnaires(family, timezone.localdate())
+    plan = families.plan_questionnaires(family, timezone.localdate())
     assert plan.codes == ("prfq", "mors_sf")
     assert plan.asq_interval is None
     assert plan.notes == ("ASQ:SE-2 left out: the baby is not born yet.",)
@@ -31,7 +31,7 @@ def test_unborn_baby_gets_no_asq_with_a_reason(service: Service) -> None:
 
 def test_baby_too_young_for_any_window_gets_no_asq(service: Service) -> None:
     family = factories.family(service, infant_age_days=10)
-    plan = services.plan_questionnaires(family, timezone.localdate())
+    plan = families.plan_questionnaires(family, timezone.localdate())
     assert "asq_se2" not in plan.codes
     assert plan.notes[0].startswith("ASQ:SE-2 left out: ")
     assert "outside every" in plan.notes[0]
@@ -40,29 +40,29 @@ def test_baby_too_young_for_any_window_gets_no_asq(service: Service) -> None:
 def test_prematurity_correction_changes_the_interval(service: Service) -> None:
     # 100 days old (3 months 8 days or so) but born 8 weeks early: corrected age under 2 months.
     family = factories.family(service, infant_age_days=100, weeks_premature=8)
-    plan = services.plan_questionnaires(family, timezone.localdate())
+    plan = families.plan_questionnaires(family, timezone.localdate())
     assert plan.asq_interval == 2
 
 
 def test_mors_sf_past_twelve_months_carries_a_warning(service: Service) -> None:
     family = factories.family(service, infant_age_days=420)
-    plan = services.plan_questionnaires(family, timezone.localdate())
+    plan = families.plan_questionnaires(family, timezone.localdate())
     assert "mors_sf" in plan.codes
     assert any("MORS-SF was made for babies up to about 12 months" in n for n in plan.notes)
     young = factories.family(service, infant_age_days=200)
-    assert services.plan_questionnaires(young, timezone.localdate()).notes == ()
+    assert families.plan_questionnaires(young, timezone.localdate()).notes == ()
 
 
 def test_invitation_records_its_set_expiry_and_notes(service: Service) -> None:
     family = factories.family(service, infant_age_days=None)
-    episode = services.open_episode(family, Programme.PSYCHOTHERAPY, timezone.localdate())
-    issued = services.issue_invitation(episode, Timepoint.T1, valid_days=28)
+    episode = families.open_episode(family, Programme.PSYCHOTHERAPY, timezone.localdate())
+    issued = invitations.issue_invitation(episode, Timepoint.T1, valid_days=28)
     invitation = issued.invitation
     assert invitation.instruments == ["prfq", "mors_sf"]
     assert invitation.instrument_notes == ["ASQ:SE-2 left out: the baby is not born yet."]
     expected = timezone.now() + timedelta(days=28)
     assert abs((invitation.expires_at - expected).total_seconds()) < 60
-    response = services.open_response(invitation)
+    response = responses.open_response(invitation)
     assert [m.instrument.code for m in response.measures.select_related("instrument")] == [
         "prfq",
         "mors_sf",

@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 
 import scoring
-from questionnaires import scores, services
+from questionnaires import scoring_adapter
 from questionnaires.models import ResponseStatus, ScoreRecord, Service
+from questionnaires.services import responses
 from tests.questionnaires import factories
 
 PRFQ_ALL_SIX = {str(i): "6" for i in range(1, 19)}
@@ -16,7 +17,7 @@ MORS_WARM = {str(i): ("5" if i in (1, 3, 4, 6, 8, 11, 13) else "0") for i in ran
 def sent_response(service: Service):  # type: ignore[no-untyped-def]
     _, response = factories.invited_response(service)
     factories.answer_all(response, {"prfq": PRFQ_ALL_SIX, "mors_sf": MORS_WARM})
-    return services.submit_response(response)
+    return responses.submit_response(response)
 
 
 def test_submit_stores_scores_with_versions(sent_response) -> None:  # type: ignore[no-untyped-def]
@@ -34,11 +35,11 @@ def test_submit_stores_scores_with_versions(sent_response) -> None:  # type: ign
     assert mors.result["subscales"] == {"warmth": 35, "invasiveness": 0}
     # The stored result is exactly what the pure library gives for the same answers.
     for record in records.values():
-        assert record.result == scores.score_measure(record.measure).to_dict()
+        assert record.result == scoring_adapter.score_measure(record.measure).to_dict()
 
 
 def test_submit_twice_scores_once(sent_response) -> None:  # type: ignore[no-untyped-def]
-    again = services.submit_response(sent_response)
+    again = responses.submit_response(sent_response)
     assert again.status == ResponseStatus.SUBMITTED
     assert again.submitted_at == sent_response.submitted_at
     assert ScoreRecord.objects.filter(is_current=True).count() == sent_response.measures.count()
@@ -71,11 +72,11 @@ def test_asq_response_is_scored_at_the_babys_interval(service: Service) -> None:
     _, response = factories.invited_response(service, infant_age_days=200)  # about 6 months
     asq = response.measures.get(instrument__code="asq_se2")
     assert asq.asq_interval == 6
-    definition = scores.definition_of(asq.instrument)
+    definition = scoring_adapter.definition_of(asq.instrument)
     items = definition.interval(6).items
     for item in items:
-        services.save_answer(asq, str(item.number), "sometimes", concern=item.number == 1)
-    services.submit_response(response)
+        responses.save_answer(asq, str(item.number), "sometimes", concern=item.number == 1)
+    responses.submit_response(response)
     record = ScoreRecord.objects.get(measure=asq, is_current=True)
     expected = scoring.score(
         "asq_se2",

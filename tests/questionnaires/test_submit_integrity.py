@@ -18,7 +18,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from questionnaires import services
+from questionnaires import credentials, scoring_adapter
 from questionnaires.models import (
     Answer,
     AuditEvent,
@@ -27,8 +27,8 @@ from questionnaires.models import (
     ScoreRecord,
     Service,
 )
-from questionnaires.services import responses as response_services
-from questionnaires.wizard import Kind, ResponseSteps, Step
+from questionnaires.parent_steps import Kind, ResponseSteps, Step
+from questionnaires.services import families, invitations, responses
 from tests.questionnaires import factories
 
 MANAGEMENT = "questionnaire_wizard-current_step"
@@ -38,10 +38,10 @@ SESSION_ENDED = b"Open your link again"
 # --- helpers -------------------------------------------------------------------------------
 
 
-def issue(service: Service, infant_age_days: int = 200) -> services.IssuedInvitation:
+def issue(service: Service, infant_age_days: int = 200) -> invitations.IssuedInvitation:
     fam = factories.family(service, infant_age_days=infant_age_days)
-    episode = services.open_episode(fam, "psychotherapy", fam.created_at.date())
-    return services.issue_invitation(episode, "T1")
+    episode = families.open_episode(fam, "psychotherapy", fam.created_at.date())
+    return invitations.issue_invitation(episode, "T1")
 
 
 def step_url(name: str) -> str:
@@ -76,9 +76,7 @@ def start(client: Client, token: str) -> Response:
 
 
 def _hash(token: str) -> str:
-    from questionnaires import links
-
-    return links.credential_hash(token)
+    return credentials.credential_hash(token)
 
 
 def answer_steps(
@@ -247,7 +245,7 @@ def test_a_stale_csrf_token_loses_no_saved_answers(service: Service) -> None:
     issued = issue(service)
     client = Client(enforce_csrf_checks=True)
     client.get(f"/p/{issued.token}")
-    response = services.open_response(issued.invitation)
+    response = responses.open_response(issued.invitation)
     page = client.get(step_url("consent"))
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
     assert token is not None
@@ -317,20 +315,20 @@ def test_concurrent_submits_score_exactly_once(
     factories.answer_all(response, {"prfq": PRFQ, "mors_sf": MORS})
     asq = response.measures.get(instrument__code="asq_se2")
     for item in factories_asq_items(asq):
-        services.save_answer(asq, item, "sometimes")
+        responses.save_answer(asq, item, "sometimes")
     measures = response.measures.count()
 
     # Widen the race: scoring is slow, so every other thread is waiting on the lock by then.
-    real_score = response_services.score_and_store
+    real_score = responses.score_and_store
 
     def slow_score(measure: Any) -> Any:
         time.sleep(0.05)
         return real_score(measure)
 
-    monkeypatch.setattr(response_services, "score_and_store", slow_score)
+    monkeypatch.setattr(responses, "score_and_store", slow_score)
 
     results, errors = _in_threads(
-        6, lambda: services.submit_response(Response.objects.get(pk=response.pk))
+        6, lambda: responses.submit_response(Response.objects.get(pk=response.pk))
     )
 
     assert errors == []
@@ -355,7 +353,7 @@ def test_concurrent_starts_open_one_response(service: Service) -> None:
     (row lock plus the one-to-one constraint)."""
     issued = issue(service)
 
-    results, errors = _in_threads(5, lambda: services.open_response(issued.invitation).pk)
+    results, errors = _in_threads(5, lambda: responses.open_response(issued.invitation).pk)
 
     assert errors == []
     assert len(set(results)) == 1
@@ -364,9 +362,7 @@ def test_concurrent_starts_open_one_response(service: Service) -> None:
 
 
 def factories_asq_items(measure: Any) -> list[str]:
-    from questionnaires import scores
-
-    definition = scores.definition_of(measure.instrument)
+    definition = scoring_adapter.definition_of(measure.instrument)
     interval = definition.interval(measure.asq_interval)
     assert interval is not None
     return [str(item.number) for item in interval.items]
@@ -393,7 +389,7 @@ def _everything(response: Response) -> dict[str, Any]:
 
 
 @pytest.fixture
-def ready(service: Service) -> tuple[Client, Response, services.IssuedInvitation]:
+def ready(service: Service) -> tuple[Client, Response, invitations.IssuedInvitation]:
     """A parent who has answered everything and is on the check page."""
     issued = issue(service)
     client = Client()
@@ -405,7 +401,7 @@ def ready(service: Service) -> tuple[Client, Response, services.IssuedInvitation
 
 @pytest.mark.django_db
 def test_double_send_lands_on_the_sent_page_and_scores_once(
-    ready: tuple[Client, Response, services.IssuedInvitation],
+    ready: tuple[Client, Response, invitations.IssuedInvitation],
 ) -> None:
     """DATA-4: two POSTs of "Send my answers" in a row: both end on the sent page; one set of
     scores, one submitted event."""
@@ -426,7 +422,7 @@ def test_double_send_lands_on_the_sent_page_and_scores_once(
 
 @pytest.mark.django_db
 def test_double_tap_with_the_same_cookie_shows_the_same_result(
-    ready: tuple[Client, Response, services.IssuedInvitation],
+    ready: tuple[Client, Response, invitations.IssuedInvitation],
 ) -> None:
     """DATA-4: a real double tap (or a browser retry) sends the second POST with the cookie the
     page had before the first answer arrived; it must show the sent page too, not a
@@ -448,7 +444,7 @@ def test_double_tap_with_the_same_cookie_shows_the_same_result(
 
 @pytest.mark.django_db
 def test_back_button_resubmit_after_sending_changes_nothing(
-    ready: tuple[Client, Response, services.IssuedInvitation],
+    ready: tuple[Client, Response, invitations.IssuedInvitation],
 ) -> None:
     """DATA-4: after sending, re-posting an earlier page (back button, "resend form") from the
     same browser, from the pre-send cookie, or after re-entering the link changes nothing."""
@@ -509,7 +505,7 @@ def test_asq_flags_are_stored_with_the_submit(service: Service) -> None:
     record = ScoreRecord.objects.get(measure=asq, is_current=True)
     assert record.result["zone"] == "above"
     assert record.result["total"] > asq_cutoff(asq)
-    assert "overall_1" in record.flags
+    assert "overall_yes:overall_1" in record.flags
     assert record.flags == record.result["flags"]
     response.refresh_from_db()
     assert response.status == ResponseStatus.SUBMITTED
@@ -518,9 +514,7 @@ def test_asq_flags_are_stored_with_the_submit(service: Service) -> None:
 
 
 def asq_cutoff(measure: Any) -> int:
-    from questionnaires import scores
-
-    interval = scores.definition_of(measure.instrument).interval(measure.asq_interval)
+    interval = scoring_adapter.definition_of(measure.instrument).interval(measure.asq_interval)
     assert interval is not None
     return interval.cutoff
 
@@ -534,14 +528,14 @@ def test_scoring_failure_sends_nothing(service: Service, monkeypatch: pytest.Mon
     client = Client()
     response = start(client, issued.token)
     answer_steps(client, response, data_for=_asq_worst)
-    real_score = response_services.score_and_store
+    real_score = responses.score_and_store
 
     def failing(measure: Any) -> Any:
         if measure.instrument.code == "asq_se2":
             raise RuntimeError("scoring broke")
         return real_score(measure)
 
-    monkeypatch.setattr(response_services, "score_and_store", failing)
+    monkeypatch.setattr(responses, "score_and_store", failing)
     with pytest.raises(RuntimeError):
         send(client)
     response.refresh_from_db()
@@ -549,10 +543,10 @@ def test_scoring_failure_sends_nothing(service: Service, monkeypatch: pytest.Mon
     assert not ScoreRecord.objects.filter(measure__response=response).exists()
     assert not AuditEvent.objects.filter(action="response.submitted").exists()
 
-    monkeypatch.setattr(response_services, "score_and_store", real_score)
+    monkeypatch.setattr(responses, "score_and_store", real_score)
     assert send(client)["Location"] == reverse("parents:sent")
     asq = response.measures.get(instrument__code="asq_se2")
-    assert "overall_1" in ScoreRecord.objects.get(measure=asq).flags
+    assert "overall_yes:overall_1" in ScoreRecord.objects.get(measure=asq).flags
 
 
 # --- Declining consent ---------------------------------------------------------------------
@@ -573,7 +567,7 @@ def test_declining_consent_stops_the_questions(service: Service) -> None:
     assert response.status == ResponseStatus.DECLINED
     assert response.consent_given is False
     assert response.consent_at is not None
-    assert response.consent_wording_version == response_services.CONSENT_WORDING_VERSION
+    assert response.consent_wording_version == responses.CONSENT_WORDING_VERSION
     page = client.get(declined["Location"])
     assert page.status_code == 200
     assert b"You chose not to answer" in page.content

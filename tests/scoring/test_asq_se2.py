@@ -4,6 +4,7 @@ import pytest
 
 import scoring
 from scoring.definitions import Definition, Interval, shipped_definition
+from scoring.flags import Flag, FlagKind
 from scoring.rules.asq_points import ZoneRule, zone_for
 
 ASQ = shipped_definition("asq_se2")
@@ -78,7 +79,7 @@ def test_concern_on_unanswered_item_still_counts_and_is_flagged() -> None:
     result = scoring.score("asq_se2", data, interval=6, concerns={23})
     assert result.missing == (23,)
     assert result.total == 25
-    assert "concern_without_answer:23" in result.flags
+    assert Flag(FlagKind.CONCERN_WITHOUT_ANSWER, item="23") in result.flags
 
 
 def test_two_missing_scored_as_usual() -> None:
@@ -99,7 +100,7 @@ def test_three_missing_near_cutoff_adjusted() -> None:
     assert result.total == pytest.approx(30 / 13 * 16)  # 36.92...
     assert result.zone == "above"
     assert result.missing == (14, 15, 16)
-    assert "adjusted" in result.flags
+    assert Flag(FlagKind.ADJUSTED) in result.flags
 
 
 def test_three_missing_exactly_five_above_cutoff_adjusted() -> None:
@@ -148,10 +149,10 @@ def test_zone_at_cutoff_is_monitoring_and_above_is_above(months: int) -> None:
     cutoff = int(interval.cutoff)
     at = scoring.score("asq_se2", answers_for_total(interval, cutoff), interval=months)
     assert at.zone == "monitoring"
-    assert "monitoring" in at.flags
+    assert Flag(FlagKind.MONITORING) in at.flags
     over = scoring.score("asq_se2", answers_for_total(interval, cutoff + 5), interval=months)
     assert over.zone == "above"
-    assert "above_cutoff" in over.flags
+    assert Flag(FlagKind.ABOVE_CUTOFF) in over.flags
 
 
 @pytest.mark.parametrize("months", MONTHS)
@@ -177,14 +178,14 @@ def test_zone_inclusivity_comes_from_the_definition() -> None:
 def test_overall_yes_flags() -> None:
     overall = {"overall_1": "yes", "overall_2": "no", "overall_3": None, "overall_4": "Her smile"}
     result = scoring.score("asq_se2", {}, interval=24, overall=overall)
-    assert "overall_1" in result.flags
-    assert "overall_2" not in result.flags
-    assert "overall_4" not in result.flags
+    assert Flag(FlagKind.OVERALL_YES, item="overall_1") in result.flags
+    assert Flag(FlagKind.OVERALL_YES, item="overall_2") not in result.flags
+    assert Flag(FlagKind.OVERALL_YES, item="overall_4") not in result.flags
 
 
 def test_free_text_yes_never_flags() -> None:
     result = scoring.score("asq_se2", {}, interval=24, overall={"overall_4": "yes"})
-    assert "overall_4" not in result.flags
+    assert Flag(FlagKind.OVERALL_YES, item="overall_4") not in result.flags
 
 
 @pytest.mark.parametrize(
@@ -230,8 +231,8 @@ def test_result_carries_interval_and_flags() -> None:
     result = scoring.score("asq_se2", {}, interval=60)
     assert result.interval == 60
     assert result.subscales == {}
-    assert "demo_wording" in result.flags
-    assert "unverified_cutoffs" in result.flags
+    assert Flag(FlagKind.DEMO_WORDING) in result.flags
+    assert Flag(FlagKind.UNVERIFIED_CUTOFFS) in result.flags
     assert result.scoring_version == "asq_points/1"
 
 
@@ -244,4 +245,4 @@ def test_verified_definition_drops_unverified_flag() -> None:
     raw["intervals"] = [dict(i, verify_against_licensed_materials=False) for i in raw["intervals"]]
     verified: Definition = scoring.definitions.parse_definition(raw, "test")
     result = scoring.score("asq_se2", {}, interval=2, definition=verified)
-    assert "unverified_cutoffs" not in result.flags
+    assert Flag(FlagKind.UNVERIFIED_CUTOFFS) not in result.flags

@@ -61,10 +61,7 @@ def test_shipped_definitions_validate(code: str) -> None:
 def test_shipped_paths() -> None:
     assert set(shipped_paths()) == set(scoring.SCORING_CODES)
     assert shipped_paths()["asq_se2"].name == "asq_se2.demo.yaml"
-    assert (
-        Path(scoring.__file__).resolve().parent.parent / "questionnaires" / "instruments"
-        == SHIPPED_DIR
-    )
+    assert Path(scoring.__file__).resolve().parent / "instruments" == SHIPPED_DIR
 
 
 def test_shipped_definition_is_cached() -> None:

@@ -1,6 +1,7 @@
 import pytest
 
 import scoring
+from scoring.flags import Flag, FlagKind
 
 WARMTH = [1, 3, 4, 6, 8, 11, 13]
 INVASIVENESS = [2, 5, 7, 9, 10, 12, 14]
@@ -37,7 +38,7 @@ def test_one_missing_prorated() -> None:
     assert result.subscales["invasiveness"] == 7
     assert result.prorated is True
     assert result.missing == (3,)
-    assert "prorated:warmth" in result.flags
+    assert Flag(FlagKind.PRORATED, subscale="warmth") in result.flags
 
 
 def test_two_missing_prorated_exact_value() -> None:
@@ -72,4 +73,4 @@ def test_invalid_value() -> None:
 
 
 def test_demo_wording_flag() -> None:
-    assert "demo_wording" in scoring.score("mors_sf", answers(3, 3)).flags
+    assert Flag(FlagKind.DEMO_WORDING) in scoring.score("mors_sf", answers(3, 3)).flags

@@ -2,6 +2,7 @@ import pytest
 
 import scoring
 from scoring.definitions import shipped_definition
+from scoring.flags import Flag, FlagKind
 
 ALL = [str(n) for n in range(1, 19)]
 PM = [1, 4, 7, 10, 13, 16]
@@ -65,7 +66,7 @@ def test_one_missing_only_that_subscale_unscored() -> None:
     assert result.missing == (5,)
     assert result.not_scored_reason is not None
     assert "Certainty about Mental States" in result.not_scored_reason
-    assert "not_scored:CMS" in result.flags
+    assert Flag(FlagKind.NOT_SCORED, subscale="CMS") in result.flags
 
 
 def test_absent_and_none_are_both_missing() -> None:

@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from questionnaires import links, services
+from questionnaires import credentials
 from questionnaires.models import (
     Answer,
     AuditEvent,
@@ -33,7 +33,8 @@ from questionnaires.models import (
     ScoreRecord,
     Service,
 )
-from questionnaires.wizard import Kind, ResponseSteps, Step
+from questionnaires.parent_steps import Kind, ResponseSteps, Step
+from questionnaires.services import families, invitations, responses
 from tests.questionnaires import factories
 
 pytestmark = pytest.mark.django_db
@@ -46,10 +47,10 @@ CSRF_INPUT = re.compile(rb'<input type="hidden" name="csrfmiddlewaretoken" value
 # --- helpers -------------------------------------------------------------------------------
 
 
-def issue(service: Service, **kwargs: Any) -> services.IssuedInvitation:
+def issue(service: Service, **kwargs: Any) -> invitations.IssuedInvitation:
     fam = factories.family(service, infant_age_days=200)
-    episode = services.open_episode(fam, "psychotherapy", fam.created_at.date())
-    return services.issue_invitation(episode, "T1", **kwargs)
+    episode = families.open_episode(fam, "psychotherapy", fam.created_at.date())
+    return invitations.issue_invitation(episode, "T1", **kwargs)
 
 
 def step_url(name: str) -> str:
@@ -131,29 +132,29 @@ def without_csrf(body: bytes) -> bytes:
 
 def test_tokens_have_at_least_128_bits_and_are_unique() -> None:
     """LINK-1: link tokens come from `secrets` with >= 128 bits and never repeat."""
-    tokens = {links.new_token() for _ in range(500)}
+    tokens = {credentials.new_token() for _ in range(500)}
     assert len(tokens) == 500
     for token in tokens:
         assert re.fullmatch(r"[A-Za-z0-9_-]+", token)
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         assert len(raw) * 8 >= 128
-    assert links.TOKEN_BYTES * 8 >= 128
+    assert credentials.TOKEN_BYTES * 8 >= 128
     # Not sequential: no shared prefix across tokens beyond chance.
     assert len({token[:4] for token in tokens}) > 400
 
 
 def test_codes_use_the_look_alike_free_alphabet() -> None:
     """LINK-1: short codes avoid 0/O and 1/I/L, are random and typed back case-insensitively."""
-    assert not set("01OIL") & set(links.CODE_ALPHABET)
-    codes = [links.new_code() for _ in range(500)]
+    assert not set("01OIL") & set(credentials.CODE_ALPHABET)
+    codes = [credentials.new_code() for _ in range(500)]
     assert len(set(codes)) == 500
     for code in codes:
-        assert len(code) == links.PERSONAL_CODE_LENGTH
-        assert set(code) <= set(links.CODE_ALPHABET)
+        assert len(code) == credentials.PERSONAL_CODE_LENGTH
+        assert set(code) <= set(credentials.CODE_ALPHABET)
     # About 39 bits: guessing one live code needs ~10^11 tries, against 10 per 10 minutes.
-    assert len(links.CODE_ALPHABET) ** links.PERSONAL_CODE_LENGTH > 2**39
+    assert len(credentials.CODE_ALPHABET) ** credentials.PERSONAL_CODE_LENGTH > 2**39
     code = codes[0]
-    assert links.normalise_code(links.display_code(code).lower()) == code
+    assert credentials.normalise_code(credentials.display_code(code).lower()) == code
 
 
 def test_only_keyed_hashes_are_stored(service: Service) -> None:
@@ -163,14 +164,14 @@ def test_only_keyed_hashes_are_stored(service: Service) -> None:
     assert Client().get(f"/p/{issued.token}").status_code == 302
     assert Client().post(reverse("parents:code"), {"code": issued.short_code}).status_code == 302
     invitation = Invitation.objects.get(pk=issued.invitation.pk)
-    assert invitation.token_hash == links.credential_hash(issued.token)
-    assert invitation.short_code_hash == links.credential_hash(issued.short_code)
+    assert invitation.token_hash == credentials.credential_hash(issued.token)
+    assert invitation.short_code_hash == credentials.credential_hash(issued.short_code)
     # Keyed: a plain SHA-256 of the token (computable from a database copy) is not what is kept.
     assert invitation.token_hash != hashlib.sha256(issued.token.encode()).hexdigest()
     stored = [str(value) for value in Invitation.objects.values().get(pk=invitation.pk).values()]
     audit = [str(detail) for detail in AuditEvent.objects.values_list("detail", flat=True)]
     assert audit, "entering should be audited"
-    for secret in (issued.token, issued.short_code, links.display_code(issued.short_code)):
+    for secret in (issued.token, issued.short_code, credentials.display_code(issued.short_code)):
         assert not any(secret in value for value in stored)
         assert not any(secret in value for value in audit)
     entered = AuditEvent.objects.filter(action="invitation.entered")
@@ -255,14 +256,14 @@ def test_unknown_expired_and_revoked_links_look_the_same(service: Service) -> No
         expires_at=timezone.now() - timedelta(minutes=1)
     )
     revoked = issue(service)
-    services.revoke_invitation(revoked.invitation)
+    invitations.revoke_invitation(revoked.invitation)
     live = issue(service)  # to show the comparison would notice a difference
 
     def page(token: str) -> tuple[int, bytes, str]:
         result = Client().get(f"/p/{token}")
         return result.status_code, without_csrf(result.content), result.get("Referrer-Policy", "")
 
-    unknown = page(links.new_token())
+    unknown = page(credentials.new_token())
     assert unknown[0] == 404
     assert b"This link is not working" in unknown[1]
     assert page(expired.token) == unknown
@@ -277,7 +278,7 @@ def test_unknown_expired_and_revoked_codes_look_the_same(service: Service) -> No
         expires_at=timezone.now() - timedelta(seconds=1)
     )
     revoked = issue(service)
-    services.revoke_invitation(revoked.invitation)
+    invitations.revoke_invitation(revoked.invitation)
 
     def page(code: str) -> tuple[int, bytes]:
         result = Client().post(reverse("parents:code"), {"code": code})
@@ -285,7 +286,7 @@ def test_unknown_expired_and_revoked_codes_look_the_same(service: Service) -> No
         assert result.content.count(code.encode()) == 1
         return result.status_code, without_csrf(result.content.replace(code.encode(), b"CODE"))
 
-    unknown = page(links.new_code())
+    unknown = page(credentials.new_code())
     assert unknown[0] == 200
     assert b"We could not find that code" in unknown[1]
     assert page(expired.short_code) == unknown
@@ -310,7 +311,7 @@ def test_revoking_or_expiry_ends_a_session_in_progress(service: Service, how: st
         assert post_step(client, name, data).status_code == 302
     assert first == step_url("consent")
     if how == "revoked":
-        services.revoke_invitation(issued.invitation)
+        invitations.revoke_invitation(issued.invitation)
     else:
         Invitation.objects.filter(pk=issued.invitation.pk).update(
             expires_at=timezone.now() - timedelta(seconds=1)
@@ -343,7 +344,7 @@ def test_after_sending_the_link_says_so_and_creates_nothing(service: Service) ->
             "mors_sf": {str(i): "2" for i in range(1, 15)},
         },
     )
-    services.submit_response(response)
+    responses.submit_response(response)
     before = state()
     client = Client()
 
@@ -375,10 +376,10 @@ def test_failed_lookups_are_rate_limited_per_client(service: Service) -> None:
     attacker = Client(REMOTE_ADDR=address)
     for attempt in range(settings.CODE_FAILURE_LIMIT):
         if attempt % 2:
-            result = attacker.get(f"/p/{links.new_token()}")
+            result = attacker.get(f"/p/{credentials.new_token()}")
             assert result.status_code == 404
         else:
-            result = attacker.post(reverse("parents:code"), {"code": links.new_code()})
+            result = attacker.post(reverse("parents:code"), {"code": credentials.new_code()})
             assert result.status_code == 200
             assert b"We could not find that code" in result.content
 
@@ -412,9 +413,9 @@ def test_the_tenth_failure_is_still_answered_normally(service: Service) -> None:
     for _ in range(30):
         assert client.get(f"/p/{issued.token}").status_code == 302
     for _ in range(settings.CODE_FAILURE_LIMIT - 1):
-        assert client.get(f"/p/{links.new_token()}").status_code == 404
-    assert client.get(f"/p/{links.new_token()}").status_code == 404
-    assert client.get(f"/p/{links.new_token()}").status_code == 429
+        assert client.get(f"/p/{credentials.new_token()}").status_code == 404
+    assert client.get(f"/p/{credentials.new_token()}").status_code == 404
+    assert client.get(f"/p/{credentials.new_token()}").status_code == 429
 
 
 # --- LINK-6 --------------------------------------------------------------------------------
@@ -490,7 +491,7 @@ def test_posts_without_csrf_are_refused_and_save_nothing(service: Service) -> No
     assert b"This page timed out" in start.content
     assert state() == before
 
-    response = services.open_response(Invitation.objects.get(pk=issued.invitation.pk))
+    response = responses.open_response(Invitation.objects.get(pk=issued.invitation.pk))
     before = state()
     for name, data in (
         ("consent", {"consent": "yes"}),

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from questionnaires import services
+from questionnaires.services import instruments
 from scoring import DefinitionError
 
 
@@ -18,10 +18,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            version = services.import_instrument(options["file"])
+            version = instruments.import_instrument(options["file"])
         except DefinitionError as error:
             raise CommandError(f"Not imported: {error}") from error
-        except services.ImportRefused as error:
+        except instruments.ImportRefused as error:
             raise CommandError(f"Not imported: {error}") from error
         flags = []
         if version.is_demo:

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from questionnaires import services
+from questionnaires.services import score_records
 
 
 class Command(BaseCommand):
@@ -12,7 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("--code", help="Only this instrument (prfq, mors_sf, asq_se2).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count, changes = services.rescore(code=options["code"])
+        count, changes = score_records.rescore(code=options["code"])
         for change in changes:
             self.stdout.write(
                 f"changed: measure {change.measure_id} ({change.code}): "

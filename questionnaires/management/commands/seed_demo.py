@@ -9,9 +9,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.security.roles import Role
-from questionnaires import demo, links, services
+from questionnaires import credentials, demo
 from questionnaires.models import Family, Programme, Service, StaffUser, Timepoint
+from questionnaires.roles import Role
+from questionnaires.services import families, invitations, staff
 
 DEMO_SERVICE = "Demo parent–infant service"
 # A published demo password: demo mode is refused outside `make run` (DEMO_MODE=1).
@@ -30,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO_MODE:
             raise CommandError("Demo data is only for demo mode. Set DEMO_MODE=1 (make run does).")
-        service = services.create_service(
+        service = staff.create_service(
             DEMO_SERVICE,
             contact_line="Call the demo team on 01234 567890, Monday to Friday, 9am to 5pm.",
             crisis_text=(
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         )
         for username, first, last, roles in DEMO_STAFF:
             if not StaffUser.objects.filter(username=username).exists():
-                services.create_staff_user(
+                staff.create_staff_user(
                     username, DEMO_PASSWORD, service, roles, first_name=first, last_name=last
                 )
 
@@ -54,7 +55,7 @@ class Command(BaseCommand):
             ("group-join", base + reverse("parents:group_join", kwargs={"code": room.code})),
             ("group-code", room.code),
             ("parent-link", base + reverse("parents:link", kwargs={"token": issued.token})),
-            ("start-code", links.display_code(issued.short_code)),
+            ("start-code", credentials.display_code(issued.short_code)),
             ("start-page", base + reverse("parents:code")),
             ("home", base + reverse("home")),
             ("staff-login", base + reverse("staff:login")),
@@ -67,13 +68,13 @@ class Command(BaseCommand):
         for label, value in lines:
             self.stdout.write(f"{label}: {value}")
 
-    def fresh_parent_invitation(self, service: Service) -> services.IssuedInvitation:
+    def fresh_parent_invitation(self, service: Service) -> invitations.IssuedInvitation:
         """A demo parent whose T1 questionnaires are waiting: a new link on every run, because
         only the hash of a link is stored and the plain link cannot be printed again."""
         clinician = StaffUser.objects.get(username="demo-clinician")
         family = Family.objects.filter(service=service, label="DEMO-0001").first()
         if family is None:
-            family = services.register_family(
+            family = families.register_family(
                 service,
                 label="DEMO-0001",
                 parent_name="Maryam",
@@ -81,7 +82,7 @@ class Command(BaseCommand):
                 infant_dob=timezone.localdate() - timedelta(days=200),
                 actor=clinician,
             )
-        episode = family.episodes.first() or services.open_episode(
+        episode = family.episodes.first() or families.open_episode(
             family, Programme.PSYCHOTHERAPY, timezone.localdate(), clinician
         )
-        return services.issue_invitation(episode, Timepoint.T1, clinician)
+        return invitations.issue_invitation(episode, Timepoint.T1, clinician)

@@ -1,0 +1,95 @@
+"""The "Check your answers" summary: every answer with a Change link, skipped ones marked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from questionnaires import about_you
+from questionnaires.parent_steps import QUESTION_KINDS, Kind, ResponseSteps, Step
+from questionnaires.summary.measures import answer_words
+from questionnaires.summary.wording import NOT_ANSWERED
+
+
+@dataclass
+class Row:
+    question: str
+    answer: str
+    change_url: str
+    skipped: bool
+    concern: bool = False
+
+
+@dataclass
+class Section:
+    title: str
+    rows: list[Row] = field(default_factory=list)
+    warning: str = ""
+
+    @property
+    def skipped_count(self) -> int:
+        return sum(row.skipped for row in self.rows)
+
+
+def check_answers_sections(loaded: ResponseSteps, step_url: Callable[[str], str]) -> list[Section]:
+    sections: list[Section] = []
+    current: Section | None = None
+    for step in loaded.steps:
+        change = step_url(step.name) + "?return=check"
+        if step.kind == Kind.EXPLAIN and step.definition is not None:
+            current = Section(step.definition.explainer.title)
+            sections.append(current)
+        elif step.kind in QUESTION_KINDS and current is not None and step.definition:
+            answer = loaded.answer_for(step)
+            value = answer.value if answer else ""
+            text = answer.text if answer else ""
+            shown = " – ".join(
+                part
+                for part in (answer_words(step.definition, value) if value else "", text)
+                if part
+            )
+            current.rows.append(
+                Row(
+                    step.question_text,
+                    shown or NOT_ANSWERED,
+                    change,
+                    skipped=not shown and step.kind == Kind.ITEM,
+                    concern=bool(answer and answer.concern),
+                )
+            )
+        elif step.kind == Kind.ABOUT_INTRO:
+            current = Section("About you")
+            sections.append(current)
+        elif step.kind == Kind.ABOUT and current is not None and step.about is not None:
+            value = loaded.response.about_you.get(step.about.field, "")
+            current.rows.append(
+                Row(
+                    step.about.question,
+                    about_you.label_for(step.about, value) if value else NOT_ANSWERED,
+                    change,
+                    skipped=False,
+                )
+            )
+    for section, step in zip(
+        (s for s in sections if s.title != "About you"),
+        (s for s in loaded.steps if s.kind == Kind.EXPLAIN),
+        strict=False,
+    ):
+        limit = _not_scored_after(step)
+        if limit is not None and section.skipped_count > limit:
+            section.warning = (
+                f"You skipped {section.skipped_count} questions here. With more than {limit} "
+                "skipped, we cannot work out a score. Answer some of them if you can."
+            )
+    return sections
+
+
+def _not_scored_after(step: Step) -> int | None:
+    """How many skipped questions the instrument's missing-data rule allows before it cannot
+    score (ASQ:SE-2's rule lives in its definition file)."""
+    if step.definition is None:
+        return None
+    missing = step.definition.scoring.params.get("missing")
+    if isinstance(missing, dict) and "max_missing" in missing:
+        return int(missing["max_missing"])
+    return None

@@ -1,0 +1,76 @@
+"""The pages around the questions: welcome, sent, declined, and the page for a lost session."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal.parents import parent_session
+from questionnaires import credentials
+from questionnaires.models import ResponseStatus
+from questionnaires.parent_steps import ResponseSteps
+from questionnaires.selectors.instruments import current_definitions
+from questionnaires.services import responses
+from questionnaires.statuses import invitation_is_usable
+
+
+def session_ended(request: HttpRequest) -> HttpResponse:
+    # DATA-2: say plainly how to get back in; every saved answer is still there.
+    return render(request, "parents/session_ended.html", status=403)
+
+
+def resume_url(steps: ResponseSteps) -> str:
+    return reverse("parents:step", kwargs={"step": steps.first_step_without_data().name})
+
+
+@require_http_methods(["GET", "POST"])
+def welcome(request: HttpRequest) -> HttpResponse:
+    invitation = parent_session.invitation(request)
+    if invitation is None:
+        return session_ended(request)
+    response = parent_session.response(request)
+    if response is not None:
+        if response.status == ResponseStatus.SUBMITTED:
+            return render(request, "parents/already_sent.html")
+        if response.status == ResponseStatus.DECLINED:
+            return redirect("parents:declined")
+        if request.method == "GET" and "again" not in request.GET:
+            # Coming back: straight to the first question without an answer (journey 3).
+            return redirect(resume_url(ResponseSteps(response)))
+    if request.method == "POST":
+        if not invitation_is_usable(invitation):
+            return session_ended(request)
+        response = responses.open_response(invitation)
+        return redirect(resume_url(ResponseSteps(response)))
+    measures = current_definitions(invitation.instruments)
+    return render(
+        request,
+        "parents/welcome.html",
+        {
+            "measures": measures,
+            "service": invitation.episode.family.service,
+            "return_code": credentials.display_code(parent_session.return_code(request)),
+        },
+    )
+
+
+@require_GET
+def sent(request: HttpRequest) -> HttpResponse:
+    finished = parent_session.finished(request)
+    if finished is None:
+        response = parent_session.response(request)
+        if response is None or response.status != ResponseStatus.SUBMITTED:
+            return session_ended(request)
+        service = response.invitation.episode.family.service  # type: ignore[union-attr]
+        finished = {"contact_line": service.contact_line, "crisis_text": service.crisis_text}
+    return render(request, "parents/sent.html", {"finished": finished})
+
+
+@require_GET
+def declined(request: HttpRequest) -> HttpResponse:
+    invitation = parent_session.invitation(request)
+    if invitation is None:
+        return session_ended(request)
+    return render(request, "parents/declined.html", {"service": invitation.episode.family.service})

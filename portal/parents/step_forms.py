@@ -1,0 +1,138 @@
+"""Parent-facing forms, built at run time from the instrument definitions (pretix's
+BaseQuestionsForm is the model). Error messages say what to do, in plain words (ux.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from questionnaires.parent_steps import Kind, Step
+
+# One message per kind of answer scale, keyed by instrument code.
+SELECT_ANSWER = {
+    "prfq": "Select how much you agree or disagree",
+    "mors_sf": "Select how often you feel like this",
+    "asq_se2": "Select how often your child does this",
+}
+SELECT_YES_NO = "Select yes or no"
+TEXT_MAX = 1000
+
+
+class StepForm(forms.Form):
+    """Every step form takes its Step; info pages have no fields and need only Continue."""
+
+    def __init__(self, *args: Any, step: Step, **kwargs: Any) -> None:
+        self.step = step
+        super().__init__(*args, **kwargs)
+
+
+class InfoForm(StepForm):
+    pass
+
+
+class CheckForm(StepForm):
+    pass
+
+
+class ConsentForm(StepForm):
+    consent = forms.ChoiceField(
+        choices=[("yes", "Yes, I agree"), ("no", "No, I do not agree")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select yes if you agree to answer the questions",
+            "invalid_choice": "Select yes if you agree to answer the questions",
+        },
+    )
+
+
+class SkippableForm(StepForm):
+    """A question the parent may skip with "Skip this question" (a POST, never a GET)."""
+
+    @property
+    def skipped(self) -> bool:
+        return self.is_bound and bool(self.data.get(self.add_prefix("skip")))
+
+    def full_clean(self) -> None:
+        if self.skipped:
+            for field in self.fields.values():
+                field.required = False
+        super().full_clean()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.skipped:
+            cleaned["answer"] = ""
+            cleaned["text"] = ""
+        return cleaned
+
+
+class ItemForm(SkippableForm):
+    def __init__(self, *args: Any, step: Step, **kwargs: Any) -> None:
+        super().__init__(*args, step=step, **kwargs)
+        assert step.definition is not None
+        message = SELECT_ANSWER.get(step.definition.code, "Select an answer")
+        self.fields["answer"] = forms.ChoiceField(
+            label=step.item.text if step.item else "",
+            choices=[(str(option.value), option.label) for option in step.definition.options],
+            widget=forms.RadioSelect,
+            error_messages={"required": message, "invalid_choice": message},
+        )
+        if step.definition.concern_label:
+            self.fields["concern"] = forms.BooleanField(
+                required=False, label=step.definition.concern_label
+            )
+
+
+class OverallForm(SkippableForm):
+    def __init__(self, *args: Any, step: Step, **kwargs: Any) -> None:
+        super().__init__(*args, step=step, **kwargs)
+        assert step.overall is not None
+        if step.overall.kind == "yes_no":
+            self.fields["answer"] = forms.ChoiceField(
+                label=step.overall.text,
+                choices=[("yes", "Yes"), ("no", "No")],
+                widget=forms.RadioSelect,
+                error_messages={"required": SELECT_YES_NO, "invalid_choice": SELECT_YES_NO},
+            )
+        self.fields["text"] = forms.CharField(
+            label="Tell us more (optional)" if step.overall.kind == "yes_no" else step.overall.text,
+            required=False,
+            max_length=TEXT_MAX,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            error_messages={
+                "max_length": f"Your answer must be {TEXT_MAX} characters or fewer",
+            },
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.skipped and "answer" not in self.fields and not cleaned.get("text"):
+            # An empty free-text answer is the same as skipping it.
+            cleaned["text"] = ""
+        return cleaned
+
+
+class AboutForm(StepForm):
+    def __init__(self, *args: Any, step: Step, **kwargs: Any) -> None:
+        super().__init__(*args, step=step, **kwargs)
+        assert step.about is not None
+        message = "Select an answer, or select prefer not to say"
+        self.fields["answer"] = forms.ChoiceField(
+            label=step.about.question,
+            help_text=step.about.hint,
+            choices=list(step.about.choices),
+            widget=forms.RadioSelect,
+            error_messages={"required": message, "invalid_choice": message},
+        )
+
+
+FORM_FOR_KIND: dict[Kind, type[StepForm]] = {
+    Kind.CONSENT: ConsentForm,
+    Kind.EXPLAIN: InfoForm,
+    Kind.ITEM: ItemForm,
+    Kind.OVERALL: OverallForm,
+    Kind.ABOUT_INTRO: InfoForm,
+    Kind.ABOUT: AboutForm,
+    Kind.CHECK: CheckForm,
+}

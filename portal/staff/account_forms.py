@@ -1,0 +1,24 @@
+"""The staff sign-in form."""
+
+from __future__ import annotations
+
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class StaffLoginForm(AuthenticationForm):
+    # AUTH-4: one generic message whatever was wrong, so it tells an attacker nothing.
+    error_messages = {
+        "invalid_login": "The username or password is not right. Check them and try again.",
+        "inactive": "The username or password is not right. Check them and try again.",
+    }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["username"].widget.attrs.update(
+            {"class": "nhsuk-input", "autocomplete": "username", "spellcheck": "false"}
+        )
+        self.fields["password"].widget.attrs.update(
+            {"class": "nhsuk-input", "autocomplete": "current-password"}
+        )
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"

@@ -1,0 +1,38 @@
+"""The caseload: the service's families, the user's own first, with their status and flags."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from portal.security.access import role_required
+from portal.staff.family_forms import CaseloadFilterForm
+from questionnaires.roles import CASE_ROLES
+from questionnaires.selectors.caseload import caseload_queryset, caseload_rows
+
+FAMILIES_PER_PAGE = 25
+
+
+@role_required(CASE_ROLES)
+@require_GET
+def caseload(request: HttpRequest) -> HttpResponse:
+    form = CaseloadFilterForm(request.GET)
+    filters = form.filters()
+    families = caseload_queryset(request.user, filters)
+    page = Paginator(families, FAMILIES_PER_PAGE).get_page(request.GET.get("page"))
+    # Page links keep the search and filters.
+    kept = urlencode({key: value for key, value in asdict(filters).items() if value})
+    context = {
+        "page": page,
+        "rows": caseload_rows(list(page), timezone.localdate()),
+        "form": form,
+        "filtered": any(asdict(filters).values()),
+        "kept_query": kept + "&" if kept else "",
+    }
+    return render(request, "staff/caseload.html", context)

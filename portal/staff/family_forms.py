@@ -1,0 +1,238 @@
+"""Staff forms about families: registering one, issuing a link, the caseload's filters, and a
+LOAF rating. The service, episode and rater come from the signed-in user and the URL, never
+from a form field (AZ-4)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from portal.date_input import DateInputField
+from questionnaires import baby_dates
+from questionnaires.models import LoafPart, Programme, Relationship, Service, Timepoint
+from questionnaires.selectors.caseload import CaseloadFilters
+from questionnaires.selectors.families import label_is_taken
+from questionnaires.services import loaf_ratings
+from questionnaires.statuses import CaseStatus
+from scoring import loaf as scoring_loaf
+
+LABEL_TAKEN = "A family in your service already has this label. Enter a different label"
+MAX_WEEKS_PREMATURE = 20
+
+
+class FamilyForm(forms.Form):
+    """Registers a family and opens its first episode. The service is the signed-in user's,
+    given by the view, never a form field (AZ-4)."""
+
+    label = forms.CharField(
+        label="Family label",
+        help_text="A made-up reference, such as RV-0042. Do not use names.",
+        max_length=40,
+        error_messages={
+            "required": "Enter a family label",
+            "max_length": "Family label must be 40 characters or fewer",
+        },
+    )
+    parent_name = forms.CharField(
+        label="Parent's first name or nickname",
+        help_text="What the parent likes to be called. First name only.",
+        max_length=60,
+        error_messages={
+            "required": "Enter the parent's first name or nickname",
+            "max_length": "First name or nickname must be 60 characters or fewer",
+        },
+    )
+    relationship = forms.ChoiceField(
+        label="Relationship to the baby",
+        choices=Relationship.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the parent's relationship to the baby",
+            "invalid_choice": "Select the parent's relationship to the baby",
+        },
+    )
+    infant_dob = DateInputField(
+        label="Baby's date of birth",
+        help_text="For example, 15 3 2026. Leave this empty if the baby is not born yet.",
+    )
+    due_date = DateInputField(
+        label="Due date",
+        help_text="Only if the baby is not born yet. For example, 27 9 2026.",
+    )
+    weeks_premature = forms.IntegerField(
+        label="Weeks premature",
+        help_text="How many weeks before the due date the baby was born. Enter 0 if the baby "
+        "was not premature or is not born yet.",
+        required=False,
+        min_value=0,
+        max_value=MAX_WEEKS_PREMATURE,
+        initial=0,
+        error_messages={
+            "invalid": "Enter weeks premature as a whole number from 0 to 20",
+            "min_value": "Enter weeks premature as a whole number from 0 to 20",
+            "max_value": "Enter weeks premature as a whole number from 0 to 20",
+        },
+    )
+    programme = forms.ChoiceField(
+        label="Programme",
+        choices=Programme.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the programme",
+            "invalid_choice": "Select the programme",
+        },
+    )
+
+    def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.service = service
+
+    # The template lays these out by kind; the order on the page is the order here.
+    @property
+    def text_fields(self) -> list[forms.BoundField]:
+        return [self["label"], self["parent_name"]]
+
+    @property
+    def date_fields(self) -> list[forms.BoundField]:
+        return [self["infant_dob"], self["due_date"]]
+
+    def clean_label(self) -> str:
+        label: str = self.cleaned_data["label"]
+        if label_is_taken(self.service, label):
+            raise ValidationError(LABEL_TAKEN)
+        return label
+
+    def clean_weeks_premature(self) -> int:
+        return self.cleaned_data["weeks_premature"] or 0
+
+    def clean_infant_dob(self) -> date | None:
+        dob: date | None = self.cleaned_data["infant_dob"]
+        today = timezone.localdate()
+        if dob is not None and dob > today:
+            raise ValidationError("Baby's date of birth must be today or in the past")
+        if dob is not None and dob < baby_dates.oldest_birth_date(today):
+            raise ValidationError(
+                f"Baby's date of birth must be within the last {baby_dates.OLDEST_CHILD_YEARS} "
+                "years"
+            )
+        return dob
+
+    def clean_due_date(self) -> date | None:
+        due: date | None = self.cleaned_data["due_date"]
+        today = timezone.localdate()
+        if due is not None and due < today:
+            raise ValidationError("Due date must be today or in the future")
+        if due is not None and due > baby_dates.latest_due_date(today):
+            raise ValidationError("Due date must be within the next 10 months")
+        return due
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.has_error("infant_dob") or self.has_error("due_date"):
+            return cleaned
+        dob, due = cleaned.get("infant_dob"), cleaned.get("due_date")
+        if dob is None and due is None:
+            self.add_error("infant_dob", "Enter the baby's date of birth or due date")
+        elif dob is not None and due is not None:
+            self.add_error("infant_dob", "Enter the baby's date of birth or due date, not both")
+        elif due is not None and cleaned.get("weeks_premature"):
+            self.add_error(
+                "weeks_premature", "Enter 0 weeks premature when the baby is not born yet"
+            )
+        return cleaned
+
+
+class IssueInvitationForm(forms.Form):
+    timepoint = forms.ChoiceField(choices=Timepoint.choices)
+
+
+class CaseloadFilterForm(forms.Form):
+    """Search and filters for the caseload. Read through cleaned_data only, and used in fixed
+    ORM lookups: request data never names a field (INJ-3)."""
+
+    q = forms.CharField(
+        label="Search by family label or parent's name", required=False, max_length=60
+    )
+    programme = forms.ChoiceField(
+        label="Programme", choices=[("", "All programmes"), *Programme.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label="Status", choices=[("", "Any status"), *CaseStatus.choices], required=False
+    )
+
+    def filters(self) -> CaseloadFilters:
+        """The valid filters; an invalid value counts as no filter rather than an error page."""
+        self.is_valid()  # cleaned_data keeps only the fields that were valid
+        return CaseloadFilters(
+            **{name: str(self.cleaned_data.get(name) or "").strip() for name in self.fields}
+        )
+
+
+def loaf_level_choices() -> list[tuple[str, str]]:
+    # Level numbers with the short names only: the DC:0-5 descriptors are copyrighted.
+    return [(str(n), f"{n} – {name}") for n, name in scoring_loaf.level_names().items()]
+
+
+class LoafForm(forms.Form):
+    """One LOAF rating. The episode comes from the URL, checked against the user's service,
+    and the rater is the signed-in user: neither is a form field (AZ-4)."""
+
+    timepoint = forms.ChoiceField(
+        label="When",
+        choices=Timepoint.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": loaf_ratings.SELECT_TIMEPOINT,
+            "invalid_choice": loaf_ratings.SELECT_TIMEPOINT,
+        },
+    )
+    part = forms.ChoiceField(
+        label="Part",
+        choices=LoafPart.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": loaf_ratings.SELECT_PART,
+            "invalid_choice": loaf_ratings.SELECT_PART,
+        },
+    )
+    caregiver = forms.CharField(
+        label="Caregiver (Part A only)",
+        help_text="First name or relationship, such as Mother. Leave empty for Part B.",
+        required=False,
+        max_length=60,
+        error_messages={"max_length": "Caregiver must be 60 characters or fewer"},
+    )
+    level = forms.ChoiceField(
+        label="Level",
+        choices=loaf_level_choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": loaf_ratings.SELECT_LEVEL,
+            "invalid_choice": loaf_ratings.SELECT_LEVEL,
+        },
+    )
+    rated_on = DateInputField(label="Date rated", help_text="For example, 27 3 2026.")
+
+    def clean_rated_on(self) -> date:
+        rated_on: date | None = self.cleaned_data["rated_on"]
+        if rated_on is None:
+            raise ValidationError("Enter the date rated")
+        try:
+            return loaf_ratings.check_rated_on(rated_on)
+        except loaf_ratings.LoafInvalid as error:
+            raise ValidationError(str(error)) from error
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if part := cleaned.get("part"):
+            try:
+                cleaned["caregiver"] = loaf_ratings.check_caregiver(
+                    part, cleaned.get("caregiver") or ""
+                )
+            except loaf_ratings.LoafInvalid as error:
+                self.add_error("caregiver", str(error))
+        return cleaned

@@ -1,0 +1,85 @@
+"""What the family record page shows beyond the clinical summary: each episode's links with
+their status and actions, its charts, and its LOAF form."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from portal.staff.family_forms import LoafForm
+from questionnaires import charts
+from questionnaires.models import Episode, Invitation
+from questionnaires.selectors.instruments import questionnaire_names
+from questionnaires.statuses import REVOCABLE, InvitationStatus, can_resend, invitation_status
+from questionnaires.summary.change_rows import MeasureChange
+from questionnaires.summary.episodes import EpisodeSummary, FamilySummary
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    invitation: Invitation
+    status: InvitationStatus
+    questionnaires: str
+
+    @property
+    def can_revoke(self) -> bool:
+        return self.status in REVOCABLE
+
+    @property
+    def can_resend(self) -> bool:
+        return can_resend(self.status)
+
+
+@dataclass(frozen=True)
+class ChartShown:
+    change: MeasureChange
+    svg: SafeString
+
+
+@dataclass(frozen=True)
+class EpisodeSection:
+    episode: Episode
+    invitations: list[InvitationRow]
+    summary: EpisodeSummary
+    charts: list[ChartShown]
+    loaf_form: LoafForm
+
+
+def loaf_prefix(episode: Episode) -> str:
+    # Several episodes' forms can share a page: their field ids must not clash.
+    return f"loaf-{episode.pk.hex[:8]}"
+
+
+def episode_sections(
+    summary: FamilySummary, loaf_forms: dict[uuid.UUID, LoafForm]
+) -> list[EpisodeSection]:
+    episodes = [section.episode for section in summary.episodes]
+    codes = {code for ep in episodes for inv in ep.invitations.all() for code in inv.instruments}
+    names = questionnaire_names(codes)
+    now = timezone.now()
+    today = timezone.localdate()
+    sections = []
+    for episode_summary in summary.episodes:
+        episode = episode_summary.episode
+        rows = [
+            InvitationRow(
+                invitation,
+                invitation_status(invitation, now),
+                ", ".join(names.get(code, code) for code in invitation.instruments),
+            )
+            for invitation in list(episode.invitations.all())[::-1]  # newest link first
+        ]
+        # Safe to mark: the SVG is drawn by matplotlib from numbers and the definition's own
+        # subscale names, XML-escaped by its writer; no parent-entered text goes into it.
+        shown = [
+            ChartShown(change, mark_safe(charts.measure_chart_svg(change.chart)))
+            for change in episode_summary.changes
+        ]
+        form = loaf_forms.get(episode.pk) or LoafForm(
+            prefix=loaf_prefix(episode), initial={"rated_on": today}
+        )
+        sections.append(EpisodeSection(episode, rows, episode_summary, shown, form))
+    return sections

@@ -1,0 +1,115 @@
+"""A family's record: registering it, the record page with scores, change and LOAF, recording a
+LOAF rating, and the PDF report. Every view of a record and every PDF is audited (LOG-1)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.security.access import role_required, staff_user
+from portal.staff.family_forms import LABEL_TAKEN, FamilyForm, LoafForm
+from portal.staff.family_page import episode_sections, loaf_prefix
+from questionnaires.models import Family
+from questionnaires.pdf.family_report import family_report_pdf
+from questionnaires.roles import CASE_ROLES
+from questionnaires.selectors.scope import get_episode_for, get_family_for
+from questionnaires.services import audit, families, loaf_ratings
+from questionnaires.summary import family_summary
+from questionnaires.summary.loaf_rows import loaf_label
+from questionnaires.summary.wording import baby_age
+
+
+@role_required(CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def family_new(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    form = FamilyForm(request.POST if request.method == "POST" else None, service=user.service)
+    if form.is_bound and form.is_valid():
+        try:
+            episode = families.register_family_with_episode(
+                user.service, **form.cleaned_data, actor=user
+            )
+        except families.FamilyLabelTaken:
+            form.add_error("label", LABEL_TAKEN)
+        else:
+            messages.success(request, f"Family {episode.family.label} is registered.")
+            return redirect("staff:family_detail", family_id=episode.family_id)
+    return render(request, "staff/family_form.html", {"form": form})
+
+
+def _family_page(
+    request: HttpRequest,
+    family: Family,
+    loaf_forms: dict[uuid.UUID, LoafForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    audit.record_view(audit.Read.FAMILY_VIEWED, request.user, family)  # LOG-1: every view
+    summary = family_summary(family)
+    context = {
+        "family": family,
+        "summary": summary,
+        "age": baby_age(family, timezone.localdate()),
+        "episodes": episode_sections(summary, loaf_forms or {}),
+        "has_errors": bool(loaf_forms),
+    }
+    return render(request, "staff/family_detail.html", context, status=status)
+
+
+@role_required(CASE_ROLES)
+@require_GET
+def family_detail(request: HttpRequest, family_id: uuid.UUID) -> HttpResponse:
+    return _family_page(request, get_family_for(request.user, family_id))
+
+
+@role_required(CASE_ROLES)
+@require_POST
+def loaf_record(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
+    episode = get_episode_for(request.user, episode_id)
+    form = LoafForm(request.POST, prefix=loaf_prefix(episode))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            rating = loaf_ratings.record_loaf(
+                episode,
+                data["timepoint"],
+                data["part"],
+                data["level"],
+                data["rated_on"],
+                rater=staff_user(request),
+                caregiver=data["caregiver"],
+            )
+        except loaf_ratings.LoafInvalid as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"LOAF {rating.get_part_display()} at {rating.get_timepoint_display()} is "
+                f"recorded: {loaf_label(rating.level)}.",
+            )
+            url = reverse("staff:family_detail", kwargs={"family_id": episode.family_id})
+            return redirect(f"{url}#loaf-{episode.pk}")
+    return _family_page(request, episode.family, {episode.pk: form}, status=400)
+
+
+def _report_filename(family: Family) -> str:
+    # The label is staff-typed: keep a header-safe subset of it.
+    safe = "".join(ch for ch in family.label if ch.isascii() and (ch.isalnum() or ch in "-_"))
+    return f"family-{safe or 'report'}.pdf"
+
+
+@role_required(CASE_ROLES)
+@require_GET
+def family_report(request: HttpRequest, family_id: uuid.UUID) -> HttpResponse:
+    family = get_family_for(request.user, family_id)
+    pdf = family_report_pdf(family_summary(family), staff_user(request), timezone.now())
+    audit.record_view(audit.Read.FAMILY_REPORT_DOWNLOADED, request.user, family)  # every PDF
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_report_filename(family)}"'
+    response["Cache-Control"] = "no-store"
+    return response

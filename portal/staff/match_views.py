@@ -1,0 +1,100 @@
+"""The match queue: end (T2) answers that came in by nickname and baby's date, waiting for a
+facilitator to say which parent they belong to. The parent never sees anyone else's details."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.security.access import role_required, staff_user
+from portal.staff.group_forms import LinkForm
+from questionnaires.models import GroupParticipant, MatchReview, MatchStatus, ParentGroup
+from questionnaires.roles import GROUP_ROLES
+from questionnaires.selectors.roster import PENDING_MATCH, pending_reviews
+from questionnaires.selectors.scope import get_group_for, get_review_for
+from questionnaires.services import together_time
+
+ALREADY_DECIDED = "Someone has already decided that match."
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    review: MatchReview
+    form: LinkForm | None  # None when a single proposed parent only needs a yes or no
+
+    @property
+    def proposal(self) -> GroupParticipant | None:
+        return self.review.proposed if self.form is None else None
+
+
+def _review_items(
+    group: ParentGroup, failed: tuple[uuid.UUID, LinkForm] | None = None
+) -> list[ReviewItem]:
+    items = []
+    for review in pending_reviews(group):
+        if review.status == MatchStatus.PROVISIONAL and review.proposed is not None:
+            items.append(ReviewItem(review, None))
+        elif failed is not None and failed[0] == review.pk:
+            items.append(ReviewItem(review, failed[1]))
+        else:
+            items.append(ReviewItem(review, LinkForm(group=group, prefix=str(review.pk))))
+    return items
+
+
+def _matches_page(
+    request: HttpRequest,
+    group: ParentGroup,
+    failed: tuple[uuid.UUID, LinkForm] | None = None,
+) -> HttpResponse:
+    context = {
+        "group": group,
+        "items": _review_items(group, failed),
+        "form": failed[1] if failed else None,  # for the error summary
+    }
+    return render(request, "staff/groups/matches.html", context)
+
+
+@role_required(GROUP_ROLES)
+@require_GET
+def match_list(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
+    return _matches_page(request, get_group_for(request.user, group_id))
+
+
+@role_required(GROUP_ROLES)
+@require_POST
+def match_confirm(request: HttpRequest, group_id: uuid.UUID, review_id: uuid.UUID) -> HttpResponse:
+    review = get_review_for(request.user, review_id, group_id)
+    group = review.collection.group
+    if review.status not in PENDING_MATCH:
+        messages.error(request, ALREADY_DECIDED)
+        return redirect("groups:matches", group_id=group_id)
+    if review.status == MatchStatus.PROVISIONAL and review.proposed is not None:
+        participant = review.proposed
+    else:
+        form = LinkForm(request.POST, group=group, prefix=str(review.pk))
+        if not form.is_valid():
+            return _matches_page(request, group, (review.pk, form))
+        participant = form.cleaned_data["participant"]
+    together_time.confirm_match(review, participant, actor=staff_user(request))
+    messages.success(request, f"The end answers are linked to {participant.nickname}.")
+    return redirect("groups:matches", group_id=group_id)
+
+
+@role_required(GROUP_ROLES)
+@require_POST
+def match_reject(request: HttpRequest, group_id: uuid.UUID, review_id: uuid.UUID) -> HttpResponse:
+    review = get_review_for(request.user, review_id, group_id)
+    if review.status not in PENDING_MATCH:
+        messages.error(request, ALREADY_DECIDED)
+        return redirect("groups:matches", group_id=group_id)
+    together_time.reject_match(review, actor=staff_user(request))
+    messages.success(
+        request,
+        f"The end answers from {review.nickname} are not linked to anyone in this group.",
+    )
+    return redirect("groups:matches", group_id=group_id)

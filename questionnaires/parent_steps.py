@@ -1,0 +1,192 @@
+"""The parent's journey as named steps: consent, each questionnaire's explainer and questions,
+"About you", and the check page. Every step's data lives in the database (DATA-1, DATA-2):
+answers in Answer rows, consent and "About you" on the Response. The web layer's formtools
+storage (portal.parents.wizard_storage) reads and writes steps through this module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from questionnaires import about_you, scoring_adapter
+from questionnaires.models import Answer, Response, ResponseMeasure
+from questionnaires.questions import questions_asked
+from scoring.definitions import Definition, Item, OverallQuestion
+
+
+class Kind(StrEnum):
+    CONSENT = "consent"
+    EXPLAIN = "explain"
+    ITEM = "item"
+    OVERALL = "overall"
+    ABOUT_INTRO = "about_intro"
+    ABOUT = "about"
+    CHECK = "check"
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    kind: Kind
+    measure: ResponseMeasure | None = None
+    definition: Definition | None = None
+    item: Item | None = None
+    overall: OverallQuestion | None = None
+    number: int = 0
+    count: int = 0
+    about: about_you.AboutQuestion | None = None
+
+    @property
+    def answer_key(self) -> str:
+        if self.item is not None:
+            return str(self.item.number)
+        if self.overall is not None:
+            return self.overall.id
+        return ""
+
+    @property
+    def question_text(self) -> str:
+        if self.item is not None:
+            return self.item.text
+        return self.overall.text if self.overall is not None else ""
+
+    @property
+    def caption(self) -> str:
+        """Above a question's heading: "How you think about your baby – question 3 of 18"."""
+        if self.kind not in QUESTION_KINDS or self.definition is None:
+            return ""
+        return f"{self.definition.explainer.title} – question {self.number} of {self.count}"
+
+    @property
+    def title(self) -> str:
+        """The page's title, so a screen reader hears where the parent is."""
+        if self.kind in QUESTION_KINDS and self.definition is not None:
+            return f"Question {self.number} of {self.count} – {self.definition.explainer.title}"
+        if self.kind == Kind.EXPLAIN and self.definition is not None:
+            return self.definition.explainer.title
+        if self.kind == Kind.ABOUT and self.about is not None:
+            return self.about.question
+        return _FIXED_TITLES.get(self.kind, "")
+
+
+INFO_KINDS = frozenset({Kind.EXPLAIN, Kind.ABOUT_INTRO})
+QUESTION_KINDS = frozenset({Kind.ITEM, Kind.OVERALL})
+_FIXED_TITLES = {
+    Kind.CONSENT: "Do you agree to answer these questions?",
+    Kind.ABOUT_INTRO: "About you",
+    Kind.CHECK: "Check your answers",
+}
+
+
+def plan_steps(response: Response, measures: list[ResponseMeasure]) -> list[Step]:
+    # The welcome page comes before these; it creates the response when the parent starts.
+    steps = [Step("consent", Kind.CONSENT)]
+    for measure in measures:
+        definition = scoring_adapter.definition_of(measure.instrument)
+        code = measure.instrument.code
+        asked = questions_asked(definition, measure.asq_interval)
+        items, overall, count = asked.items, asked.overall, asked.count
+        steps.append(Step(f"{code}-about", Kind.EXPLAIN, measure, definition))
+        for number, item in enumerate(items, start=1):
+            steps.append(
+                Step(
+                    f"{code}-{item.number}",
+                    Kind.ITEM,
+                    measure,
+                    definition,
+                    item=item,
+                    number=number,
+                    count=count,
+                )
+            )
+        for number, question in enumerate(overall, start=len(items) + 1):
+            steps.append(
+                Step(
+                    f"{code}-{question.id}",
+                    Kind.OVERALL,
+                    measure,
+                    definition,
+                    overall=question,
+                    number=number,
+                    count=count,
+                )
+            )
+    steps.append(Step("about-you", Kind.ABOUT_INTRO))
+    steps.append(Step("about-ethnic-group", Kind.ABOUT, about=about_you.ETHNIC_GROUP))
+    group = response.about_you.get("ethnic_group")
+    if group in about_you.ETHNIC_GROUPS:
+        steps.append(
+            Step("about-ethnic-background", Kind.ABOUT, about=about_you.ethnic_background(group))
+        )
+    for question in about_you.FIXED_QUESTIONS:
+        steps.append(Step(f"about-{question.field.replace('_', '-')}", Kind.ABOUT, about=question))
+    steps.append(Step("check", Kind.CHECK))
+    return steps
+
+
+class ResponseSteps:
+    """Everything one request needs about a response's steps, loaded with a few queries."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+        self.load()
+
+    def reload(self) -> None:
+        """After a save: the answers, and possibly the steps (a new ethnic group), changed."""
+        self.response.refresh_from_db()
+        self.load()
+
+    def load(self) -> None:
+        response = self.response
+        self.measures = list(
+            response.measures.select_related("instrument").prefetch_related("answers")
+        )
+        self.answers: dict[tuple[int, str], Answer] = {
+            (answer.measure_id, answer.item): answer
+            for measure in self.measures
+            for answer in measure.answers.all()
+        }
+        self.steps = plan_steps(response, self.measures)
+        self.by_name = {step.name: step for step in self.steps}
+
+    def answer_for(self, step: Step) -> Answer | None:
+        if step.measure is None:
+            return None
+        return self.answers.get((step.measure.pk, step.answer_key))
+
+    def has_data(self, step: Step) -> bool:
+        return self.step_data(step) is not None
+
+    def step_data(self, step: Step) -> dict[str, Any] | None:
+        """The step's saved data as the form would have posted it (without prefix)."""
+        response = self.response
+        if step.kind in INFO_KINDS:
+            return {} if step.name in response.seen_steps else None
+        if step.kind == Kind.CONSENT:
+            if response.consent_given is None:
+                return None
+            return {"consent": "yes" if response.consent_given else "no"}
+        if step.kind in (Kind.ITEM, Kind.OVERALL):
+            answer = self.answer_for(step)
+            if answer is None:
+                return None
+            if not answer.value and not answer.text:
+                data: dict[str, Any] = {"skip": "1"}
+            else:
+                data = {"answer": answer.value, "text": answer.text}
+            if answer.concern:
+                data["concern"] = "on"
+            return data
+        if step.kind == Kind.ABOUT:
+            assert step.about is not None
+            value = response.about_you.get(step.about.field)
+            return None if value is None else {"answer": value}
+        # The check page has nothing to save; sending is guarded by the view (POST only).
+        return {}
+
+    def first_step_without_data(self) -> Step:
+        for step in self.steps:
+            if step.kind == Kind.CHECK or not self.has_data(step):
+                return step
+        return self.steps[-1]

@@ -1,0 +1,37 @@
+"""Staff roles and what each may work with. Roles are Django groups named after `Role`; the
+web layer checks them, the selectors scope records by them (AZ-2, AZ-3)."""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+class Role(StrEnum):
+    FACILITATOR = "facilitator"
+    CLINICIAN = "clinician"
+    SERVICE_LEAD = "service_lead"
+    ADMIN = "admin"
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.FACILITATOR: "Group facilitator",
+    Role.CLINICIAN: "Clinician",
+    Role.SERVICE_LEAD: "Service lead",
+    Role.ADMIN: "Administrator",
+}
+
+# The roles that work with families' records: facilitators see group completion only (AZ-3).
+CASE_ROLES = frozenset({Role.CLINICIAN, Role.SERVICE_LEAD, Role.ADMIN})
+# Everyone who works with groups: facilitators run them; case roles oversee them.
+GROUP_ROLES = frozenset({Role.FACILITATOR, *CASE_ROLES})
+
+
+def roles_of(user: AbstractBaseUser | AnonymousUser) -> set[Role]:
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+    return {role for role in Role if role.value in names}
+
+
+def works_with_families(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return bool(roles_of(user) & CASE_ROLES)

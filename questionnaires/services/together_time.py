@@ -1,0 +1,333 @@
+"""Together Time groups: room codes, joining, returning at the end, and the match queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from questionnaires import credentials
+from questionnaires.models import (
+    Family,
+    GroupCollection,
+    GroupParticipant,
+    Invitation,
+    MatchReview,
+    MatchStatus,
+    ParentGroup,
+    Programme,
+    ResponseStatus,
+    Service,
+    StaffUser,
+    Timepoint,
+)
+from questionnaires.services import audit
+from questionnaires.services.families import DEFAULT_SET, open_episode, register_family
+from questionnaires.services.invitations import issue_invitation
+from questionnaires.statuses import collection_is_open
+
+GROUP_CODE_LENGTH = 6
+UNLINKED_PREFIX = "TT-UNLINKED-"
+
+
+@transaction.atomic
+def create_group(
+    service: Service,
+    name: str,
+    start_date: date,
+    sessions: int,
+    venue: str = "",
+    facilitators: list[StaffUser] | None = None,
+    actor: StaffUser | None = None,
+) -> ParentGroup:
+    group = ParentGroup.objects.create(
+        service=service, name=name, venue=venue, start_date=start_date, sessions=sessions
+    )
+    group.facilitators.set(facilitators or ([actor] if actor else []))
+    audit.record("group.created", actor, group)
+    return group
+
+
+@transaction.atomic
+def update_group(
+    group: ParentGroup,
+    name: str,
+    start_date: date,
+    sessions: int,
+    venue: str,
+    facilitators: list[StaffUser],
+    actor: StaffUser | None = None,
+) -> ParentGroup:
+    group.name, group.start_date, group.sessions, group.venue = name, start_date, sessions, venue
+    group.save()
+    group.facilitators.set(facilitators)
+    audit.record("group.updated", actor, group)
+    return group
+
+
+def room_code_expiry() -> datetime:
+    """Room codes stop at the end of the day (Europe/London), or after ROOM_CODE_HOURS when
+    the service sets it, unless the facilitator closes them sooner."""
+    end_of_day = timezone.make_aware(datetime.combine(timezone.localdate(), time.max))
+    if settings.ROOM_CODE_HOURS > 0:
+        return min(end_of_day, timezone.now() + timedelta(hours=settings.ROOM_CODE_HOURS))
+    return end_of_day
+
+
+def _new_room_code(collection: GroupCollection) -> None:
+    code = credentials.new_code(GROUP_CODE_LENGTH)
+    collection.code = code
+    collection.code_hash = credentials.credential_hash(code)
+
+
+@transaction.atomic
+def open_collection(
+    group: ParentGroup,
+    timepoint: Timepoint | str,
+    actor: StaffUser | None = None,
+    codes: tuple[str, ...] = DEFAULT_SET,
+    expires_at: datetime | None = None,
+) -> GroupCollection:
+    # One open collection per timepoint at a time: opening again closes the earlier one.
+    for earlier in group.collections.filter(timepoint=timepoint, closed_at__isnull=True):
+        _close(earlier)
+    collection = GroupCollection(
+        group=group,
+        timepoint=timepoint,
+        instruments=list(codes),
+        expires_at=expires_at or room_code_expiry(),
+        opened_by=actor,
+    )
+    _save_with_fresh_code(collection)
+    audit.record("collection.opened", actor, collection, timepoint=str(timepoint))
+    return collection
+
+
+def _save_with_fresh_code(
+    collection: GroupCollection, update_fields: list[str] | None = None
+) -> None:
+    # A clash of random 6-character codes is rare (31⁶ ≈ 887 million); try again if it happens.
+    for _ in range(5):
+        _new_room_code(collection)
+        try:
+            with transaction.atomic():
+                collection.save(update_fields=update_fields)
+            return
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not find a free room code")
+
+
+def _close(collection: GroupCollection) -> None:
+    collection.closed_at = timezone.now()
+    collection.code_hash = None  # the code stops working at once
+    collection.save(update_fields=["closed_at", "code_hash"])
+
+
+@transaction.atomic
+def close_collection(collection: GroupCollection, actor: StaffUser | None = None) -> None:
+    if collection.closed_at is None:
+        _close(collection)
+        audit.record("collection.closed", actor, collection)
+
+
+@transaction.atomic
+def rotate_code(collection: GroupCollection, actor: StaffUser | None = None) -> GroupCollection:
+    """A new room code (e.g. the old one was shared outside the room); the old one stops."""
+    _save_with_fresh_code(collection, update_fields=["code", "code_hash"])
+    audit.record("collection.code_rotated", actor, collection)
+    return collection
+
+
+@dataclass(frozen=True)
+class Joined:
+    participant: GroupParticipant
+    invitation: Invitation
+    return_code: str
+
+
+def _split_baby_date(baby_date: date) -> tuple[date | None, date | None]:
+    """A date in the future is a due date; otherwise it is the date of birth."""
+    if baby_date > timezone.localdate():
+        return None, baby_date
+    return baby_date, None
+
+
+def _group_invitation(collection: GroupCollection, family: Family, timepoint: str) -> Invitation:
+    episode = family.episodes.order_by("opened_on").first() or open_episode(
+        family, Programme.TOGETHER_TIME, timezone.localdate()
+    )
+    issued = issue_invitation(
+        episode, timepoint, codes=tuple(collection.instruments), valid_days=14
+    )
+    issued.invitation.collection = collection
+    issued.invitation.save(update_fields=["collection"])
+    return issued.invitation
+
+
+def _register_group_family(
+    service: Service, nickname: str, relationship: str, baby_date: date, prefix: str
+) -> Family:
+    dob, due = _split_baby_date(baby_date)
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                return register_family(
+                    service,
+                    label=f"{prefix}{credentials.new_code(6)}",
+                    parent_name=nickname,
+                    relationship=relationship,
+                    infant_dob=dob,
+                    due_date=due,
+                )
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not find a free family label")
+
+
+@transaction.atomic
+def join_start(
+    collection: GroupCollection, nickname: str, relationship: str, baby_date: date
+) -> Joined:
+    """A parent joins a start (T1) collection: their own family record, episode, response and
+    return code. Two phones never share a response."""
+    group = collection.group
+    family = _register_group_family(group.service, nickname, relationship, baby_date, "TT-")
+    invitation = _group_invitation(collection, family, Timepoint.T1)
+    return_code = credentials.new_code()
+    participant = GroupParticipant.objects.create(
+        group=group,
+        family=family,
+        episode=invitation.episode,
+        nickname=nickname,
+        return_code_hash=credentials.credential_hash(return_code),
+    )
+    audit.record("group.joined", None, participant, collection=str(collection.pk))
+    return Joined(participant, invitation, return_code)
+
+
+@transaction.atomic
+def return_for_end(collection: GroupCollection, participant: GroupParticipant) -> Invitation:
+    """A recognised parent (same phone, or their return code) at the end collection: their T2
+    answers go on their own episode. Coming back again resumes the same response."""
+    existing = Invitation.objects.filter(collection=collection, episode=participant.episode).first()
+    if existing is not None:
+        return existing
+    invitation = _group_invitation(collection, participant.family, Timepoint.T2)
+    audit.record("group.returned", None, participant, collection=str(collection.pk))
+    return invitation
+
+
+def _candidates(group: ParentGroup, nickname: str, baby_date: date) -> list[GroupParticipant]:
+    wanted = nickname.strip().casefold()
+    return [
+        participant
+        for participant in group.participants.select_related("family")
+        if participant.nickname.strip().casefold() == wanted
+        and baby_date in (participant.family.infant_dob, participant.family.due_date)
+    ]
+
+
+@transaction.atomic
+def return_by_details(
+    collection: GroupCollection, nickname: str, relationship: str, baby_date: date
+) -> Invitation:
+    """No cookie and no return code: match on nickname + baby's date. Exactly one match is
+    linked provisionally; none or several go to the facilitator's queue. Either way the
+    facilitator confirms, and the parent never sees anyone else's details."""
+    matches = _candidates(collection.group, nickname, baby_date)
+    if len(matches) == 1:
+        invitation = return_for_end(collection, matches[0])
+        status, proposed = MatchStatus.PROVISIONAL, matches[0]
+    else:
+        family = _register_group_family(
+            collection.group.service, nickname, relationship, baby_date, UNLINKED_PREFIX
+        )
+        invitation = _group_invitation(collection, family, Timepoint.T2)
+        status, proposed = MatchStatus.UNMATCHED, None
+    review, _ = MatchReview.objects.get_or_create(
+        invitation=invitation,
+        defaults={
+            "collection": collection,
+            "nickname": nickname,
+            "infant_dob": baby_date,
+            "proposed": proposed,
+            "status": status,
+        },
+    )
+    audit.record("group.match_queued", None, review, status=str(status))
+    return invitation
+
+
+@transaction.atomic
+def confirm_match(
+    review: MatchReview, participant: GroupParticipant, actor: StaffUser | None = None
+) -> MatchReview:
+    """Link the end response to this participant's episode (moving it off a temporary family)."""
+    review = MatchReview.objects.select_for_update().get(pk=review.pk)
+    invitation = review.invitation
+    temporary = invitation.episode.family
+    if invitation.episode_id != participant.episode_id:
+        invitation.episode = participant.episode
+        invitation.save(update_fields=["episode"])
+        if (
+            temporary.label.startswith(UNLINKED_PREFIX)
+            and not temporary.episodes.filter(invitations__isnull=False).exists()
+        ):
+            temporary.delete()
+    review.proposed = participant
+    review.status = MatchStatus.CONFIRMED
+    review.decided_by, review.decided_at = actor, timezone.now()
+    review.save()
+    audit.record("group.match_confirmed", actor, review, participant=str(participant.pk))
+    return review
+
+
+@transaction.atomic
+def reject_match(review: MatchReview, actor: StaffUser | None = None) -> MatchReview:
+    """Not this parent: the response moves to a temporary family until someone links it."""
+    review = MatchReview.objects.select_for_update().get(pk=review.pk)
+    invitation = review.invitation
+    if not invitation.episode.family.label.startswith(UNLINKED_PREFIX):
+        family = _register_group_family(
+            review.collection.group.service,
+            review.nickname,
+            invitation.episode.family.relationship,
+            review.infant_dob,
+            UNLINKED_PREFIX,
+        )
+        invitation.episode = open_episode(family, Programme.TOGETHER_TIME, timezone.localdate())
+        invitation.save(update_fields=["episode"])
+    review.status = MatchStatus.REJECTED
+    review.decided_by, review.decided_at = actor, timezone.now()
+    review.save()
+    audit.record("group.match_rejected", actor, review)
+    return review
+
+
+def _open_end_collection(group: ParentGroup) -> GroupCollection | None:
+    for collection in group.collections.filter(timepoint=Timepoint.T2, closed_at__isnull=True):
+        if collection_is_open(collection):
+            return collection
+    return None
+
+
+@transaction.atomic
+def invitation_for_return_code(participant: GroupParticipant) -> Invitation | None:
+    """Where a typed return code leads: the group's open end collection if there is one,
+    otherwise back into their unfinished start answers. None when there is nothing to do."""
+    end = _open_end_collection(participant.group)
+    if end is not None:
+        return return_for_end(end, participant)
+    unfinished = (
+        Invitation.objects.filter(episode=participant.episode, revoked_at__isnull=True)
+        .exclude(response__status__in=[ResponseStatus.SUBMITTED, ResponseStatus.DECLINED])
+        .order_by("-created_at")
+        .first()
+    )
+    if unfinished is not None and unfinished.expires_at > timezone.now():
+        return unfinished
+    return None

@@ -1,0 +1,145 @@
+"""Change from start (T1) to end (T2) for one questionnaire: each score's difference in words,
+reliable change where the definition allows it, ASQ:SE-2 cut-off crossing, and what the chart
+draws. Pure: works on two summarised measures."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from questionnaires.summary.measures import MeasureResult
+from questionnaires.summary.wording import NOT_SCORED, format_difference, format_number
+from scoring import change as scoring_change
+from scoring.definitions import Definition
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    name: str
+    t1: str
+    t2: str
+    difference: str
+    words: str
+    reliable: str
+    crossing: str = ""
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """What a chart draws for one measure: T1 and T2 per subscale, on the subscale's range."""
+
+    code: str
+    title: str
+    labels: list[str]
+    t1: list[float | None]
+    t2: list[float | None]
+    low: float
+    high: float
+    cutoff: float | None = None
+    monitoring: tuple[float, float] | None = None
+    axis_label: str = ""
+
+
+@dataclass(frozen=True)
+class MeasureChange:
+    code: str
+    short_name: str
+    rows: list[ChangeRow]
+    note: str
+    chart: ChartSeries
+
+
+def _reliable_words(found: scoring_change.Change) -> str:
+    if found.rci is None:
+        return found.rci_note or "–"
+    verdict = "reliable change" if found.reliable else "not a reliable change"
+    return f"RCI {found.rci:.2f}: {verdict}"
+
+
+def _crossing_words(found: scoring_change.Change, t1: MeasureResult, t2: MeasureResult) -> str:
+    if found.crossing:
+        return found.crossing.capitalize()
+    if t1.asq and t2.asq and t1.asq.zone and t2.asq.zone:
+        return f"No cut-off crossing ({t1.asq.zone_label} → {t2.asq.zone_label})"
+    return "Cannot tell (a score is missing)"
+
+
+def _asq_change(t1: MeasureResult, t2: MeasureResult, definition: Definition) -> MeasureChange:
+    assert t1.asq and t2.asq and t1.score and t2.score
+    total = definition.total
+    assert total is not None
+    found = scoring_change.compare_asq(t1.score, t2.score, definition)
+    rows = [
+        ChangeRow(
+            name=total.name,
+            t1=f"{t1.asq.shown} ({t1.asq.zone_label})",
+            t2=f"{t2.asq.shown} ({t2.asq.zone_label})",
+            difference=format_difference(found.difference),
+            words=scoring_change.words(found, total.name),
+            reliable=_reliable_words(found),
+            crossing=_crossing_words(found, t1, t2),
+        )
+    ]
+    note = ""
+    if found.different_intervals:
+        note = (
+            f"Start used the {t1.asq.interval}-month questionnaire and end the "
+            f"{t2.asq.interval}-month one: cut-offs differ, so compare zones, not points."
+        )
+    same = t1.asq.interval == t2.asq.interval
+    # The full ASQ:SE-2 range (up to 15 points a question) would squash every real total
+    # into the left edge: draw to twice the cut-off or past the highest total, and say so.
+    maximum = max(t1.asq.maximum, t2.asq.maximum)
+    highest = max(t1.asq.total or 0, t2.asq.total or 0, t1.asq.cutoff, t2.asq.cutoff)
+    high = min(maximum, math.ceil(max(2 * t2.asq.cutoff, highest * 1.15) / 10) * 10)
+    axis = f"Total score (range 0 to {format_number(maximum)}"
+    axis += f"; chart shows 0 to {format_number(high)})" if high < maximum else ")"
+    chart = ChartSeries(
+        code=t2.code,
+        title=f"{t2.short_name} total",
+        labels=[total.name],
+        t1=[t1.asq.total],
+        t2=[t2.asq.total],
+        low=0,
+        high=high,
+        cutoff=t2.asq.cutoff if same else None,
+        monitoring=t2.asq.monitoring if same else None,
+        axis_label=axis,
+    )
+    return MeasureChange(t2.code, t2.short_name, rows, note, chart)
+
+
+def compare_measures(t1: MeasureResult, t2: MeasureResult, definition: Definition) -> MeasureChange:
+    if t1.asq is not None and t2.asq is not None and t1.score and t2.score:
+        return _asq_change(t1, t2, definition)
+    rows: list[ChangeRow] = []
+    before = {s.code: s for s in t1.subscales}
+    lows, highs = [], []
+    for after in t2.subscales:
+        earlier = before.get(after.code)
+        first = earlier.value if earlier else None
+        found = scoring_change.compare(t2.code, after.code, first, after.value, definition)
+        rows.append(
+            ChangeRow(
+                name=after.name,
+                t1=earlier.shown if earlier else NOT_SCORED,
+                t2=after.shown,
+                difference=format_difference(found.difference, after.unit),
+                words=scoring_change.words(found, after.name),
+                reliable=_reliable_words(found),
+            )
+        )
+        measure = definition.measure(after.code)
+        if measure and measure.range:
+            lows.append(measure.range[0])
+            highs.append(measure.range[1])
+    chart = ChartSeries(
+        code=t2.code,
+        title=t2.short_name,
+        labels=[s.name for s in t2.subscales],
+        t1=[before[s.code].value if s.code in before else None for s in t2.subscales],
+        t2=[s.value for s in t2.subscales],
+        low=min(lows, default=0),
+        high=max(highs, default=1),
+    )
+    return MeasureChange(t2.code, t2.short_name, rows, "", chart)

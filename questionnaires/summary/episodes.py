@@ -1,0 +1,120 @@
+"""A family's episodes as the record and the PDF show them: the latest answers sent at each
+timepoint, their change from start to end, the LOAF ratings and the clinical flags."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from questionnaires.models import Episode, Family, Response, Timepoint
+from questionnaires.selectors.family_record import sent_responses
+from questionnaires.summary.change_rows import MeasureChange, compare_measures
+from questionnaires.summary.flag_words import ShownFlag
+from questionnaires.summary.loaf_rows import LoafRow, summarise_loaf
+from questionnaires.summary.measures import MeasureResult, summarise_measure
+from questionnaires.summary.wording import local_datetime
+from scoring.definitions import Definition
+
+TIMEPOINTS = (Timepoint.T1, Timepoint.T2)
+
+
+@dataclass(frozen=True)
+class TimepointResult:
+    timepoint: str
+    label: str
+    submitted_at: str
+    measures: list[MeasureResult]
+    earlier_sets: int
+
+
+@dataclass(frozen=True)
+class EpisodeSummary:
+    episode: Episode
+    timepoints: list[TimepointResult]
+    changes: list[MeasureChange]
+    loaf: list[LoafRow]
+    clinical_flags: list[tuple[str, str, ShownFlag]] = field(default_factory=list)
+
+    def timepoint(self, code: str) -> TimepointResult | None:
+        return next((t for t in self.timepoints if t.timepoint == code), None)
+
+
+def _changes(
+    start: TimepointResult,
+    end: TimepointResult,
+    latest_end: Response,
+    definitions: Mapping[int, Definition],
+) -> list[MeasureChange]:
+    earlier = {m.code: m for m in start.measures}
+    by_code = {m.instrument.code: m for m in latest_end.measures.all()}
+    return [
+        compare_measures(
+            earlier[result.code], result, definitions[by_code[result.code].instrument_id]
+        )
+        for result in end.measures
+        if result.code in earlier
+    ]
+
+
+def summarise_episode(episode: Episode, definitions: Mapping[int, Definition]) -> EpisodeSummary:
+    by_time = sent_responses(episode)
+    timepoints: list[TimepointResult] = []
+    latest_sent: dict[str, Response] = {}
+    for code in TIMEPOINTS:
+        sent = by_time.get(code, [])
+        if not sent:
+            continue
+        # The latest set sent at a timepoint is the one compared; earlier ones are counted.
+        latest = latest_sent[code] = sent[-1]
+        measures = [
+            summarise_measure(m, definitions[m.instrument_id]) for m in latest.measures.all()
+        ]
+        timepoints.append(
+            TimepointResult(
+                code,
+                Timepoint(code).label,
+                local_datetime(latest.submitted_at),
+                measures,
+                len(sent) - 1,
+            )
+        )
+    summary = EpisodeSummary(episode, timepoints, [], summarise_loaf(episode.loaf_ratings.all()))
+    start, end = summary.timepoint(Timepoint.T1), summary.timepoint(Timepoint.T2)
+    if start and end:
+        summary.changes.extend(_changes(start, end, latest_sent[Timepoint.T2], definitions))
+    summary.clinical_flags.extend(
+        (t.label, m.short_name, f) for t in timepoints for m in t.measures for f in m.clinical_flags
+    )
+    return summary
+
+
+@dataclass(frozen=True)
+class FamilySummary:
+    family: Family
+    episodes: list[EpisodeSummary]
+
+    @property
+    def measures(self) -> list[MeasureResult]:
+        return [m for e in self.episodes for t in e.timepoints for m in t.measures]
+
+    @property
+    def has_demo(self) -> bool:
+        return any(m.is_demo for m in self.measures)
+
+    @property
+    def has_unverified(self) -> bool:
+        return any(m.has_unverified_numbers for m in self.measures)
+
+    @property
+    def versions(self) -> list[tuple[str, str, str]]:
+        """(questionnaire, definition version, scoring version), each once."""
+        seen: dict[tuple[str, str, str], None] = {}
+        for m in self.measures:
+            seen[(m.short_name, m.definition_version, m.scoring_version)] = None
+        return list(seen)
+
+
+def summarise_family(
+    family: Family, episodes: Sequence[Episode], definitions: Mapping[int, Definition]
+) -> FamilySummary:
+    return FamilySummary(family, [summarise_episode(e, definitions) for e in episodes])
