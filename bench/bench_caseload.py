@@ -53,6 +53,8 @@ from questionnaires.models import (  # noqa: E402
     ResponseMeasure,
     ResponseStatus,
     ScoreRecord,
+    Service,
+    StaffUser,
     Timepoint,
 )
 from questionnaires.roles import Role  # noqa: E402
@@ -65,7 +67,7 @@ WARM_UP = 10
 BATCH = 2_000
 
 
-def fill(service: object, clinician: object) -> None:
+def fill(service: Service, clinician: StaffUser) -> None:
     today, now = timezone.localdate(), timezone.now()
     versions = {v.code: v for v in InstrumentVersion.objects.filter(is_current=True)}
     families = Family.objects.bulk_create(

@@ -686,8 +686,10 @@ def bench(args: argparse.Namespace, database: Database) -> int:
     call_command("migrate", verbosity=0)
     collection = set_up_room()
     wal = ", WAL journal" if args.sqlite_wal and args.db == "sqlite" else ""
+    # Every backend's DatabaseWrapper names its driver module; the base class's stub does not.
+    driver = connection.Database.__name__  # type: ignore[attr-defined]
     print(
-        f"Database: {args.db} ({connection.vendor} {connection.Database.__name__}, "
+        f"Database: {args.db} ({connection.vendor} {driver}, "
         f"{database.url.rsplit('/', 1)[-1]}{wal}); room code {collection.code}"
     )
 

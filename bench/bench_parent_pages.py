@@ -5,7 +5,7 @@
 * a minimal Django view served the same way (the baseline: what any request costs here),
 
 reporting p50/p95 in ms, each as a multiple of the baseline, and the size of a question page's
-HTML raw and gzip-compressed (ux.md: ≤ 50 KB transferred per page after the first).
+HTML raw and gzip-compressed (UX-21: ≤ 50 KB transferred per page after the first).
 
 Run:  .venv/bin/python bench/bench_parent_pages.py [N]   (default N=300)
 
@@ -16,6 +16,7 @@ connection per request (the same for all three, so the ratios are fair)."""
 
 from __future__ import annotations
 
+import functools
 import gzip
 import http.cookiejar
 import os
@@ -28,6 +29,8 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
 
@@ -62,7 +65,7 @@ def baseline(request: HttpRequest) -> HttpResponse:
 
 # The bench's own URLconf: the project's URLs plus the baseline view (project files untouched).
 bench_urls = ModuleType("bench_urls")
-bench_urls.urlpatterns = [  # type: ignore[attr-defined]
+bench_urls.urlpatterns = [  # type: ignore[attr-defined]  # ModuleType declares no attributes
     path("bench-baseline", baseline),
     *portal.urls.urlpatterns,
 ]
@@ -116,9 +119,9 @@ def first_radio(html: bytes, step: str) -> str:
     return found.group(1).decode()
 
 
-def timed(call: object) -> float:
+def timed(call: Callable[[], object]) -> float:
     start = time.perf_counter()
-    call()  # type: ignore[operator]
+    call()
     return (time.perf_counter() - start) * 1000
 
 
@@ -138,7 +141,7 @@ def set_up_invitation() -> str:
         label="BENCH-1",
         parent_name="Maryam",
         relationship="mother",
-        infant_dob=timezone.localdate() - timezone.timedelta(days=200),
+        infant_dob=timezone.localdate() - timedelta(days=200),
         due_date=None,
         weeks_premature=0,
     )
@@ -193,7 +196,7 @@ def main() -> None:
         times = {
             "baseline": timed(get_baseline),
             "question GET": timed(get_question),
-            "answer POST": timed(lambda step=step: post_answer(step)),
+            "answer POST": timed(functools.partial(post_answer, step)),
         }
         if round_number >= WARM_UP:
             for name, value in times.items():

@@ -6,7 +6,8 @@ from questionnaires.models import AuditEvent, InstrumentVersion, Service, StaffU
 
 @admin.register(StaffUser)
 class StaffUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("Service", {"fields": ("service",)}))  # type: ignore[misc]
+    # UserAdmin always sets fieldsets; its stub allows None.
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Service", {"fields": ("service",)}))
     list_display = ("username", "first_name", "last_name", "service", "is_active")
     list_filter = ("service", "groups", "is_active")
 

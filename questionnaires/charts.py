@@ -13,6 +13,7 @@ import re
 import threading
 import xml.etree.ElementTree as ET
 from collections import OrderedDict
+from typing import Any
 
 import matplotlib
 
@@ -22,6 +23,7 @@ from matplotlib import rc_context  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.typing import RcKeyType  # noqa: E402
 
 from questionnaires.summary.change_rows import ChartSeries  # noqa: E402
 from questionnaires.summary.wording import format_number  # noqa: E402
@@ -38,7 +40,7 @@ SVG_CACHE_SIZE = 256
 _svg_cache: OrderedDict[str, str] = OrderedDict()
 
 
-def _rc() -> dict[str, object]:
+def _rc() -> dict[RcKeyType, Any]:
     return {
         "svg.fonttype": "none",  # real <text>, readable by search and screen readers
         "svg.hashsalt": "chart",  # stable ids, so the same data gives the same SVG
@@ -80,7 +82,7 @@ def _draw(series: ChartSeries) -> Figure:
             )
         if last is not None:
             axes.plot(last, row - 0.1, marker="s", markersize=8, color="#212b32")
-    handles = [
+    handles: list[Line2D | Patch] = [
         Line2D([], [], marker="o", color="#212b32", mfc="white", mew=2, ls="", label="Start (T1)"),
         Line2D([], [], marker="s", color="#212b32", ls="", label="End (T2)"),
     ]

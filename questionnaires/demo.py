@@ -149,6 +149,9 @@ def _send_chosen(
     return responses.submit_response(response)
 
 
+_Answers = tuple[Callable[[Item], str], set[tuple[str, int]], bool]
+
+
 def _chooser(
     rng: random.Random, asq: Callable[[Item], str], skip: set[tuple[str, int]]
 ) -> Callable[[str, Item], str]:
@@ -178,7 +181,8 @@ def demo_caseload(service: Service, clinician: StaffUser) -> list[str]:
         return _asq_value(item, "V" if item.number <= 7 else "Z")
 
     too_many = {("asq_se2", n) for n in range(1, 6)}
-    plans = {
+    # Per family, at T1 and T2: how ASQ:SE-2 is answered, which items are skipped, overall "yes".
+    plans: dict[str, tuple[_Answers, _Answers]] = {
         "DEMO-C01": ((every, set(), False), (none, set(), False)),
         "DEMO-C02": ((none, {("mors_sf", 3)}, False), (none, set(), False)),
         "DEMO-C03": ((none, too_many, False), (monitoring, set(), False)),

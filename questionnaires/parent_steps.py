@@ -119,8 +119,8 @@ def plan_steps(response: Response, measures: list[ResponseMeasure]) -> list[Step
         steps.append(
             Step("about-ethnic-background", Kind.ABOUT, about=about_you.ethnic_background(group))
         )
-    for question in about_you.FIXED_QUESTIONS:
-        steps.append(Step(f"about-{question.field.replace('_', '-')}", Kind.ABOUT, about=question))
+    for about in about_you.FIXED_QUESTIONS:
+        steps.append(Step(f"about-{about.field.replace('_', '-')}", Kind.ABOUT, about=about))
     steps.append(Step("check", Kind.CHECK))
     return steps
 

@@ -1,9 +1,15 @@
 """Staff roles and what each may work with. Roles are Django groups named after `Role`; the
 web layer checks them, the selectors scope records by them (AZ-2, AZ-3)."""
 
-from enum import StrEnum
+from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+
+if TYPE_CHECKING:
+    from questionnaires.models import StaffUser
 
 
 class Role(StrEnum):
@@ -26,12 +32,12 @@ CASE_ROLES = frozenset({Role.CLINICIAN, Role.SERVICE_LEAD, Role.ADMIN})
 GROUP_ROLES = frozenset({Role.FACILITATOR, *CASE_ROLES})
 
 
-def roles_of(user: AbstractBaseUser | AnonymousUser) -> set[Role]:
+def roles_of(user: StaffUser | AnonymousUser) -> set[Role]:
     if not user.is_authenticated or not user.is_active:
         return set()
-    names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+    names = set(user.groups.values_list("name", flat=True))
     return {role for role in Role if role.value in names}
 
 
-def works_with_families(user: AbstractBaseUser | AnonymousUser) -> bool:
+def works_with_families(user: StaffUser | AnonymousUser) -> bool:
     return bool(roles_of(user) & CASE_ROLES)

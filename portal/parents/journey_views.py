@@ -61,9 +61,13 @@ def sent(request: HttpRequest) -> HttpResponse:
     finished = parent_session.finished(request)
     if finished is None:
         response = parent_session.response(request)
-        if response is None or response.status != ResponseStatus.SUBMITTED:
+        if (
+            response is None
+            or response.invitation is None
+            or response.status != ResponseStatus.SUBMITTED
+        ):
             return session_ended(request)
-        service = response.invitation.episode.family.service  # type: ignore[union-attr]
+        service = response.invitation.episode.family.service
         finished = {"contact_line": service.contact_line, "crisis_text": service.crisis_text}
     return render(request, "parents/sent.html", {"finished": finished})
 

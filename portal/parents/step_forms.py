@@ -1,5 +1,5 @@
 """Parent-facing forms, built at run time from the instrument definitions (pretix's
-BaseQuestionsForm is the model). Error messages say what to do, in plain words (ux.md)."""
+BaseQuestionsForm is the model). Error messages say what to do, in plain words (UX-8)."""
 
 from __future__ import annotations
 

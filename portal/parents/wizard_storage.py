@@ -25,7 +25,7 @@ class DatabaseStorage(BaseStorage):
         self.init_data()
 
     def init_data(self) -> None:
-        self.data = {self.extra_data_key: {}, self.step_files_key: {}}
+        self.data: dict[str, dict[str, Any]] = {self.extra_data_key: {}, self.step_files_key: {}}
 
     def reset(self) -> None:
         # Saved answers are never thrown away; only the navigation position is forgotten.

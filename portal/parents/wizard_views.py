@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.generic import TemplateView
@@ -28,13 +29,17 @@ RETURN_TO_CHECK = "return"
 
 class QuestionnaireWizard(NamedUrlWizardView):
     template_name = "parents/step.html"
-    form_list = [("placeholder", InfoForm)]  # the real steps come from the response
+    # The real steps come from the response: formtools takes a list of (name, form) pairs here,
+    # and each request replaces it with this response's steps (`_form_list`).
+    form_list: list[tuple[str, type[forms.Form]]] | OrderedDict[str, type[forms.Form]] = [
+        ("placeholder", InfoForm)
+    ]
     url_name = "parents:step"
     done_step_name = "send"
 
     steps_loaded: ResponseSteps
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method not in ("GET", "HEAD", "POST"):
             # INJ-5: a wrong method is a 405 whether or not there is a parent session.
             return self.http_method_not_allowed(request, *args, **kwargs)
@@ -97,7 +102,7 @@ class QuestionnaireWizard(NamedUrlWizardView):
             self.step(posted_step).kind != Kind.CONSENT
             and not self.steps_loaded.response.consent_given
         ):
-            # Consent first (ux.md, GDPR special-category data): no answer is stored before
+            # Consent first (UX-10, GDPR special-category data): no answer is stored before
             # the parent has said yes on the consent page.
             return redirect(self.get_step_url("consent"))
         # DATA-1 / INJ-4: the URL's step is the one being answered. formtools otherwise keeps
@@ -144,10 +149,12 @@ class QuestionnaireWizard(NamedUrlWizardView):
         )
         if self.request.GET.get(RETURN_TO_CHECK) == "check":
             back = self.get_step_url("check")
+        invitation = self.steps_loaded.response.invitation
+        assert invitation is not None  # the session finds a parent's response by its invitation
         context.update(
             step=step,
             back_url=back,
-            service=self.steps_loaded.response.invitation.episode.family.service,  # type: ignore[union-attr]
+            service=invitation.episode.family.service,
             return_to_check=self.request.GET.get(RETURN_TO_CHECK) == "check",
         )
         if step.kind == Kind.CHECK:

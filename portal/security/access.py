@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from questionnaires.models import StaffUser
+from questionnaires.models import Service, StaffUser
 from questionnaires.roles import Role, roles_of
 from questionnaires.selectors.scope import service_id_of
 
@@ -39,3 +39,11 @@ def staff_user(request: HttpRequest) -> StaffUser:
     if not isinstance(user, StaffUser) or user.service is None:
         raise PermissionDenied
     return user
+
+
+def staff_service(request: HttpRequest) -> Service:
+    """The signed-in member of staff's service, for a view behind `role_required`."""
+    service = staff_user(request).service
+    if service is None:  # staff_user has checked already; this tells the type checker
+        raise PermissionDenied
+    return service

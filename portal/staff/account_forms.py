@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.forms import AuthenticationForm
 
 
@@ -12,8 +14,8 @@ class StaffLoginForm(AuthenticationForm):
         "inactive": "The username or password is not right. Check them and try again.",
     }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update(
             {"class": "nhsuk-input", "autocomplete": "username", "spellcheck": "false"}
         )

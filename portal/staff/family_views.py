@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.security.access import role_required, staff_user
+from portal.security.access import role_required, staff_service, staff_user
 from portal.staff.family_forms import LABEL_TAKEN, FamilyForm, LoafForm
 from portal.staff.family_page import episode_sections, loaf_prefix
 from questionnaires.models import Family
@@ -29,11 +29,12 @@ from questionnaires.summary.wording import baby_age
 @require_http_methods(["GET", "POST"])
 def family_new(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    form = FamilyForm(request.POST if request.method == "POST" else None, service=user.service)
+    service = staff_service(request)
+    form = FamilyForm(request.POST if request.method == "POST" else None, service=service)
     if form.is_bound and form.is_valid():
         try:
             episode = families.register_family_with_episode(
-                user.service, **form.cleaned_data, actor=user
+                service, **form.cleaned_data, actor=user
             )
         except families.FamilyLabelTaken:
             form.add_error("label", LABEL_TAKEN)

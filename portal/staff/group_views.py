@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.security.access import role_required, staff_user
+from portal.security.access import role_required, staff_service, staff_user
 from portal.staff.group_forms import GroupForm, TimepointForm
 from portal.staff.group_page import QR_LABEL, collection_panels, join_url, start_url
 from questionnaires import qr
@@ -41,13 +41,14 @@ def group_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def group_new(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
+    service = staff_service(request)
     initial = {"facilitators": [user.pk]}  # the creator, if they are a facilitator
     form = GroupForm(
-        request.POST if request.method == "POST" else None, service=user.service, initial=initial
+        request.POST if request.method == "POST" else None, service=service, initial=initial
     )
     if form.is_bound and form.is_valid():
         group = together_time.create_group(
-            user.service,
+            service,
             form.cleaned_data["name"],
             form.cleaned_data["start_date"],
             form.cleaned_data["sessions"],
@@ -179,7 +180,7 @@ def collection_rotate(
 def collection_room(
     request: HttpRequest, group_id: uuid.UUID, collection_id: uuid.UUID
 ) -> HttpResponse:
-    """The shared screen: the room code and its QR code, and nothing about anyone (ux.md)."""
+    """The shared screen: the room code and its QR code, and nothing about anyone (UX-13)."""
     collection = get_collection_for(request.user, collection_id, group_id)
     audit.record_view(audit.Read.ROOM_CODE_SHOWN, request.user, collection)
     state = collection_state(collection)

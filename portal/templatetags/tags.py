@@ -1,5 +1,5 @@
 """Tag colours, decided here once for every page. A tag always says its status in words; the
-colour only repeats it (never colour alone, ux.md)."""
+colour only repeats it (never colour alone, UX-22)."""
 
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ def parent_copy_pdf(
         options = [option.label for option in definition.options]
         story.append(p(definition.explainer.title, "h2"))
         for item in summarise_measure(measure, definition).items:
-            lines = [p(item.text, "h4")]
+            lines: list[Flowable] = [p(item.text, "h4")]
             if item.answer == NOT_ANSWERED:
                 lines.append(p("You did not answer this question."))
             else:

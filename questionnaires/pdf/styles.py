@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -78,7 +78,7 @@ def p(text: object, style: str = "body") -> Paragraph:
 def table(
     header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float]
 ) -> Table:
-    data = [[p(h, "cell") for h in header]]
+    data: list[list[Flowable]] = [[p(h, "cell") for h in header]]
     data += [[c if isinstance(c, Flowable) else p(c, "cell") for c in row] for row in rows]
     table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1, hAlign="LEFT")
     table.setStyle(
@@ -98,7 +98,13 @@ def bold_cell(text: object) -> Paragraph:
     return Paragraph(f"<b>{esc(text)}</b>", styles()["cell"])
 
 
-def new_document(buffer: io.BytesIO, title: str, header: str, footer: str) -> SimpleDocTemplate:
+class DecoratedDocument(SimpleDocTemplate):
+    """A document that carries its page header and footer (`decorate`) on to `build`."""
+
+    decorate: Callable[[Any, Any], None]
+
+
+def new_document(buffer: io.BytesIO, title: str, header: str, footer: str) -> DecoratedDocument:
     def decorate(canvas: Any, document: Any) -> None:
         canvas.saveState()
         canvas.setFont(FONT, 8)
@@ -107,7 +113,7 @@ def new_document(buffer: io.BytesIO, title: str, header: str, footer: str) -> Si
         canvas.drawString(18 * mm, 10 * mm, footer)
         canvas.restoreState()
 
-    document = SimpleDocTemplate(
+    document = DecoratedDocument(
         buffer,
         pagesize=A4,
         leftMargin=18 * mm,
@@ -117,11 +123,11 @@ def new_document(buffer: io.BytesIO, title: str, header: str, footer: str) -> Si
         title=title,
         author=header,
     )
-    document.decorate = decorate  # type: ignore[attr-defined]
+    document.decorate = decorate
     return document
 
 
-def build(document: SimpleDocTemplate, story: list[Flowable]) -> None:
+def build(document: DecoratedDocument, story: list[Flowable]) -> None:
     fonts()
-    decorate = document.decorate  # type: ignore[attr-defined]
+    decorate = document.decorate
     document.build(story, onFirstPage=decorate, onLaterPages=decorate)

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import (
     BooleanField,
     Exists,
@@ -21,7 +20,15 @@ from django.db.models import (
     QuerySet,
 )
 
-from questionnaires.models import Episode, Family, Response, ResponseStatus, ScoreRecord, Timepoint
+from questionnaires.models import (
+    Episode,
+    Family,
+    Response,
+    ResponseStatus,
+    ScoreRecord,
+    StaffUser,
+    Timepoint,
+)
 from questionnaires.selectors.scope import families_for
 from questionnaires.statuses import CaseStatus
 from questionnaires.summary.flag_words import CaseloadFlag, StoredFlags, caseload_flags
@@ -72,9 +79,7 @@ def _latest_episodes() -> QuerySet[Episode]:
     return Episode.objects.filter(family=OuterRef("pk")).filter(~Exists(newer))
 
 
-def caseload_queryset(
-    user: AbstractBaseUser | AnonymousUser, filters: CaseloadFilters
-) -> QuerySet[Family]:
+def caseload_queryset(user: StaffUser, filters: CaseloadFilters) -> QuerySet[Family]:
     """The user's service's families, theirs first, searched and filtered. Filters run in SQL,
     so filtering and counting stay one query each however many families there are; the
     status shown on a row is worked out for the page's rows only (see `caseload_rows`)."""

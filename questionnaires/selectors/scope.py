@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -18,15 +18,17 @@ from questionnaires.models import (
     Invitation,
     MatchReview,
     ParentGroup,
+    StaffUser,
 )
 from questionnaires.roles import works_with_families
 
-AnyUser = AbstractBaseUser | AnonymousUser
+# What `request.user` is under this project's AUTH_USER_MODEL.
+AnyUser = StaffUser | AnonymousUser
 
 
 def service_id_of(user: AnyUser) -> uuid.UUID | None:
     """Every record is scoped by service, so a user without one has nothing to see."""
-    return getattr(user, "service_id", None)
+    return user.service_id if isinstance(user, StaffUser) else None
 
 
 def families_for(user: AnyUser) -> QuerySet[Family]:
@@ -57,7 +59,7 @@ def groups_for(user: AnyUser) -> QuerySet[ParentGroup]:
     """The user's service's groups; a facilitator who holds no case role sees only the groups
     they facilitate (AZ-2)."""
     service_id = service_id_of(user)
-    if service_id is None:
+    if service_id is None or not isinstance(user, StaffUser):
         return ParentGroup.objects.none()
     found = ParentGroup.objects.filter(service_id=service_id)
     if not works_with_families(user):

@@ -7,21 +7,22 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
-from questionnaires.models import AuditEvent
+from questionnaires.models import AuditEvent, StaffUser
 
 
 def record(
     action: str,
-    actor: AbstractBaseUser | AnonymousUser | None = None,
+    actor: StaffUser | AnonymousUser | None = None,
     obj: models.Model | None = None,
     **detail: Any,
 ) -> AuditEvent:
     return AuditEvent.objects.create(
         action=action,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        # A signed-in member of staff, or no one (a parent, the system, an anonymous request).
+        actor=actor if isinstance(actor, StaffUser) else None,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         detail=detail,
@@ -39,6 +40,6 @@ class Read(StrEnum):
 
 
 def record_view(
-    read: Read, actor: AbstractBaseUser | AnonymousUser | None, obj: models.Model
+    read: Read, actor: StaffUser | AnonymousUser | None, obj: models.Model
 ) -> AuditEvent:
     return record(str(read), actor, obj)

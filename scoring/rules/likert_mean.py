@@ -62,12 +62,12 @@ def score(
     subscales: dict[str, float | None] = {}
     unscored: list[str] = []
     for code, name, keys in plan.subscales:
-        values = [scored.get(key) for key in keys]
-        if None in values:
+        values = [scored[key] for key in keys if key in scored]
+        if len(values) < len(keys):
             subscales[code] = None
-            unscored.append(f"{name} ({questions(values.count(None))} not answered)")
+            unscored.append(f"{name} ({questions(len(keys) - len(values))} not answered)")
         else:
-            subscales[code] = sum(values) / len(values)  # type: ignore[arg-type]
+            subscales[code] = sum(values) / len(values)
     flags = plan.flags + tuple(
         Flag(FlagKind.NOT_SCORED, subscale=code) for code, v in subscales.items() if v is None
     )
