@@ -31,9 +31,11 @@ run: setup
 	DEBUG=1 DEMO_MODE=1 SITE_BASE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py seed_demo
 	DEBUG=1 DEMO_MODE=1 $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
 
-# Debian packages the tests use: Chromium for browser tests (Playwright never downloads a
-# browser here), zbar to decode QR codes, poppler's pdftoppm to rasterise PDFs.
-SYSTEM_TOOLS := chromium:chromium zbarimg:zbar-tools pdftoppm:poppler-utils
+# Debian packages the tests use: Chromium and its lighter headless shell for browser tests
+# (Playwright never downloads a browser here), zbar to decode QR codes, poppler's pdftoppm to
+# rasterise PDFs.
+SYSTEM_TOOLS := chromium:chromium chromium-headless-shell:chromium-headless-shell \
+	zbarimg:zbar-tools pdftoppm:poppler-utils
 
 system-packages:
 	@missing=""; for pair in $(SYSTEM_TOOLS); do \
@@ -58,8 +60,14 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# pytest-xdist workers: the browser tests spend much of their time waiting on Chromium and the
+# live server, so twice as many workers as this 2-core machine has cores keeps both busy;
+# worksteal lets a worker that runs out take tests queued on a busy one.
+TEST_WORKERS ?= 4
+
 test: setup system-packages lint
-	$(BIN)/pytest
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles .pytest_cache

@@ -1,8 +1,11 @@
 import os
+from collections.abc import Iterator
 
 import pytest
+from django.db import transaction
 
-from questionnaires.models import Service, StaffUser
+from questionnaires import demo
+from questionnaires.models import Family, Service, StaffUser
 from questionnaires.roles import Role
 from questionnaires.services import staff
 
@@ -13,9 +16,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 TEST_PASSWORD = "correct-horse-battery-staple"
 
 
+def riverside() -> Service:
+    """The service most tests work in (get-or-create by name)."""
+    return staff.create_service("Riverside parent–infant team", contact_line="Call 01234 000000")
+
+
 @pytest.fixture
 def service(db: None) -> Service:
-    return staff.create_service("Riverside parent–infant team", contact_line="Call 01234 000000")
+    return riverside()
 
 
 @pytest.fixture
@@ -45,3 +53,30 @@ def outsider(other_service: Service) -> StaffUser:
 @pytest.fixture
 def facilitator(service: Service) -> StaffUser:
     return make_staff(service, "fran", Role.FACILITATOR)
+
+
+@pytest.fixture
+def demo_families(clinician: StaffUser) -> dict[str, Family]:
+    """The demo caseload (questionnaires.demo) in the clinician's service, by family label."""
+    demo.demo_caseload(clinician.service, clinician)  # type: ignore[arg-type]
+    return {f.label: f for f in Family.objects.filter(service=clinician.service)}
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup: None, django_db_blocker: object) -> Iterator[None]:
+    """One transaction around a whole module, rolled back when the module is done, for rows a
+    module builds once (with `django_db_blocker.unblock()`) and its tests only read.
+
+    Each test's own transaction (pytest-django's `db`) is a savepoint inside this one, so what a
+    test writes is still undone after it. What the module built stays for every later test of
+    the module: keep beside it only tests those rows cannot disturb. Not for `transactional_db`
+    or `live_server` tests, which need to commit."""
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():  # type: ignore[attr-defined]
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

@@ -18,9 +18,9 @@ from portal.staff.family_page import episode_sections, loaf_prefix
 from questionnaires.models import Family
 from questionnaires.pdf.family_report import family_report_pdf
 from questionnaires.roles import CASE_ROLES
+from questionnaires.selectors.family_record import family_summary
 from questionnaires.selectors.scope import get_episode_for, get_family_for
 from questionnaires.services import audit, families, loaf_ratings
-from questionnaires.summary import family_summary
 from questionnaires.summary.loaf_rows import loaf_label
 from questionnaires.summary.wording import baby_age
 

@@ -1,5 +1,6 @@
 """Everything one family's record shows, fetched in a fixed number of queries whatever the
-number of episodes, links, answers or scores (so nothing queries in a loop afterwards)."""
+number of episodes, links, answers or scores (so nothing queries in a loop afterwards), and
+summarised by questionnaires.summary."""
 
 from __future__ import annotations
 
@@ -14,11 +15,10 @@ from questionnaires.models import (
     Family,
     Invitation,
     LoafRating,
-    Response,
     ResponseMeasure,
-    ResponseStatus,
     ScoreRecord,
 )
+from questionnaires.summary.episodes import FamilySummary, sent_responses, summarise_family
 from scoring.definitions import Definition
 
 
@@ -56,18 +56,6 @@ def fetch_episodes(family: Family) -> list[Episode]:
     )
 
 
-def sent_responses(episode: Episode) -> dict[str, list[Response]]:
-    """An episode's sent responses by timepoint, oldest first, from the prefetched links."""
-    found: dict[str, list[Response]] = {}
-    for invitation in episode.invitations.all():
-        response = getattr(invitation, "response", None)
-        if response is not None and response.status == ResponseStatus.SUBMITTED:
-            found.setdefault(invitation.timepoint, []).append(response)
-    for responses in found.values():
-        responses.sort(key=lambda r: r.submitted_at or r.started_at)
-    return found
-
-
 def definitions_for(episodes: Iterable[Episode]) -> dict[int, Definition]:
     """Parsed definitions by instrument version id (cached across requests)."""
     found: dict[int, Definition] = {}
@@ -80,3 +68,9 @@ def definitions_for(episodes: Iterable[Episode]) -> dict[int, Definition]:
                             measure.instrument
                         )
     return found
+
+
+def family_summary(family: Family) -> FamilySummary:
+    """Fetch and summarise: the one call the record page and the PDF make."""
+    episodes = fetch_episodes(family)
+    return summarise_family(family, episodes, definitions_for(episodes))

@@ -3,24 +3,13 @@ range and cut-off, which way is better, what was flagged, what the parent answer
 changed from start (T1) to end (T2). The family record page and the PDF report both read it, so
 a label or a rounding rule lives here once.
 
-    wording   numbers, ranges, directions, dates and ages in words
-    flag_words  score flags in words (exhaustive over scoring.flags.FlagKind), caseload tags
-    measures  one questionnaire: scores, zone, flags, item answers
-    change_rows T1 → T2 change and what its chart draws
-    loaf_rows LOAF ratings side by side
-    episodes  episodes and the whole family
+    wording      numbers, ranges, directions, dates and ages in words
+    flag_words   score flags in words (exhaustive over scoring.flags.FlagKind), caseload tags
+    measures     one questionnaire: scores, zone, flags, item answers
+    change_rows  T1 → T2 change and what its chart draws
+    loaf_rows    LOAF ratings side by side
+    episodes     episodes and the whole family
 
-`family_summary` fetches (questionnaires.selectors.family_record, a fixed number of queries)
-and summarises; everything else is a pure function over fetched objects."""
-
-from __future__ import annotations
-
-from questionnaires.models import Family
-from questionnaires.selectors.family_record import definitions_for, fetch_episodes
-from questionnaires.summary.episodes import FamilySummary, summarise_family
-
-
-def family_summary(family: Family) -> FamilySummary:
-    """Fetch and summarise: the one call the page and the PDF make."""
-    episodes = fetch_episodes(family)
-    return summarise_family(family, episodes, definitions_for(episodes))
+Everything here is a pure function over rows fetched by
+questionnaires.selectors.family_record, whose `family_summary` fetches and summarises in a
+fixed number of queries."""

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from questionnaires.models import Episode, Family, Response, Timepoint
-from questionnaires.selectors.family_record import sent_responses
+from questionnaires.models import Episode, Family, Response, ResponseStatus, Timepoint
 from questionnaires.summary.change_rows import MeasureChange, compare_measures
 from questionnaires.summary.flag_words import ShownFlag
 from questionnaires.summary.loaf_rows import LoafRow, summarise_loaf
@@ -16,6 +15,18 @@ from questionnaires.summary.wording import local_datetime
 from scoring.definitions import Definition
 
 TIMEPOINTS = (Timepoint.T1, Timepoint.T2)
+
+
+def sent_responses(episode: Episode) -> dict[str, list[Response]]:
+    """An episode's sent responses by timepoint, oldest first, from the prefetched links."""
+    found: dict[str, list[Response]] = {}
+    for invitation in episode.invitations.all():
+        response = getattr(invitation, "response", None)
+        if response is not None and response.status == ResponseStatus.SUBMITTED:
+            found.setdefault(invitation.timepoint, []).append(response)
+    for responses in found.values():
+        responses.sort(key=lambda r: r.submitted_at or r.started_at)
+    return found
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,20 @@
 """Real-browser harness: Debian's Chromium driven by Playwright, at phone and desktop size,
 with axe-core for accessibility and a screenshot saved whenever a test fails."""
 
+import functools
 import json
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Playwright, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-AXE_SOURCE = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text()
+AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 CHROMIUM_ARGS = [
@@ -41,7 +43,10 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    executable = shutil.which("chromium")
+    # The headless shell (Debian's chromium-headless-shell, what Playwright itself runs headless)
+    # is the same engine without the desktop browser around it, and much lighter; the full
+    # browser in headless mode still works where only it is installed.
+    executable = shutil.which("chromium-headless-shell") or shutil.which("chromium")
     if executable is None:
         pytest.fail("Debian's chromium is not installed; `make test` installs it.")
     browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
@@ -102,12 +107,18 @@ def desktop(
     yield from _page(browser, live_server, request, DESKTOP)
 
 
+@functools.cache
+def axe_source() -> str:
+    """axe-core's script, read when a test first needs it (collecting needs no node_modules)."""
+    return AXE_PATH.read_text()
+
+
 def assert_accessible(target: BrowserPage) -> None:
     """Runs axe-core (WCAG 2.0–2.2 A/AA and best practice) and fails on any violation.
     The script goes in through DevTools evaluation, so the page's own CSP stays in force."""
     page = target.page
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE_SOURCE)
+        page.evaluate(axe_source())
     results = page.evaluate(
         "() => axe.run(document, {runOnly: {type: 'tag', values: "
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
@@ -159,3 +170,32 @@ def fits_a_phone(target: BrowserPage, name: str, check_accessible: bool = True) 
         assert_accessible(target)
     target.screenshot(f"{name}-phone")
     target.page.set_viewport_size(DESKTOP)
+
+
+ROSTER_REFRESH_MS = 5_000  # static/js/roster.js refreshes the group's roster this often
+
+
+def hold_the_clock(target: BrowserPage, paused: bool = False) -> None:
+    """Fake the page's timers (call before the page loads), so a test can move the clock on to the
+    roster's next refresh (`until_the_roster_shows`) instead of waiting five real seconds for it.
+    Paused, the page's clock moves only when the test moves it: the roster then never refreshes
+    in the middle of other requests to the live server (its in-memory SQLite database is shared
+    by the server's threads). axe-core needs running timers: `resume` the clock before it."""
+    target.page.clock.install()
+    if paused:
+        target.page.clock.pause_at(time.time() + 1)
+
+
+def until_the_roster_shows(target: BrowserPage, where: Locator, text: str) -> None:
+    """Move the held clock to the roster's next refresh, so the page's own timer fetches and swaps
+    the list, until `where` contains `text`. A refresh already under way when the clock moves
+    schedules the next one when it lands, hence a few tries; the last one is the assertion."""
+    for _ in range(4):
+        target.page.clock.fast_forward(ROSTER_REFRESH_MS)
+        try:
+            expect(where).to_contain_text(text, timeout=3_000)
+            return
+        except AssertionError:
+            continue
+    target.page.clock.fast_forward(ROSTER_REFRESH_MS)
+    expect(where).to_contain_text(text, timeout=15_000)

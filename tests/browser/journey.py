@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import random
 
+from playwright.sync_api import expect
+
 from questionnaires.models import Response
 from questionnaires.parent_steps import Kind, ResponseSteps
 from tests.browser.conftest import BrowserPage, assert_accessible
+from tests.portal.parents.wizard_client import MANAGEMENT, valid_data
 
 
 def press_continue(target: BrowserPage) -> None:
@@ -56,3 +59,38 @@ def go_through(
         if stop_after is not None and answered >= stop_after:
             return chosen
     return chosen
+
+
+def answer_by_post(target: BrowserPage, response: Response) -> int:
+    """Answer every step still open with real POSTs to the live server, sent by the page itself
+    (so with its cookies, session and CSRF token) as "Continue" would send them, one after the
+    other, without rendering each next page; then open "Check your answers" in the browser. For
+    tests whose assertions are about the pages around the questions, not the questions themselves
+    (test_parent_journey.py clicks through every question). Returns the number of POSTs."""
+    csrf = target.page.locator('input[name="csrfmiddlewaretoken"]').first.input_value()
+    posts = []
+    for step in ResponseSteps(Response.objects.get(pk=response.pk)).steps:
+        if step.kind == Kind.CHECK:
+            continue
+        form = {MANAGEMENT: step.name, "csrfmiddlewaretoken": csrf}
+        form.update({f"{step.name}-{key}": value for key, value in valid_data(step).items()})
+        posts.append((f"/questionnaire/q/{step.name}/", form))
+    # Each answer is saved and the wizard redirects to the next step: a redirect is success, a
+    # page (an error message, 403, 404) is not.
+    refused = target.page.evaluate(
+        """async (posts) => {
+            const refused = [];
+            for (const [url, fields] of posts) {
+                const reply = await fetch(url, {
+                    method: "POST", body: new URLSearchParams(fields), redirect: "manual",
+                });
+                if (reply.type !== "opaqueredirect") refused.push([url, reply.status]);
+            }
+            return refused;
+        }""",
+        posts,
+    )
+    assert refused == [], refused
+    target.goto("/questionnaire/q/check/")
+    expect(target.page.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    return len(posts)

@@ -1,6 +1,6 @@
-"""Issue 6 in a real browser: a clinician signs in, finds a flagged family on the caseload,
-opens the record, checks the scores and change against `scoring.score` on the stored answers,
-records a LOAF rating and downloads the PDF; a clinician of another service gets 404."""
+"""The clinician view in a real browser: a clinician signs in, finds a flagged family on the
+caseload, opens the record, checks the scores and change against `scoring.score` on the stored
+answers, records a LOAF rating and downloads the PDF; a clinician of another service gets 404."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 4 items 11 and 12 in a real browser: "Listen" reads the question aloud where the
+"""Accessibility of the parent pages in a real browser: "Listen" reads the question aloud where the
 browser can, the whole journey works with JavaScript off and with the keyboard alone, every
 parent page type passes axe at phone and desktop size, nothing scrolls sideways at 200% zoom,
 and "Exit this page" leaves for a neutral page."""
@@ -14,7 +14,6 @@ from playwright.sync_api import Browser, expect
 from questionnaires.models import Response, ResponseStatus, Service
 from questionnaires.parent_steps import Kind, ResponseSteps
 from questionnaires.services import families, invitations, responses
-from questionnaires.services.responses import save_step
 from tests.browser.conftest import DESKTOP, PHONE, BrowserPage, assert_accessible
 from tests.browser.journey import go_through, press_continue
 from tests.questionnaires import factories
@@ -108,7 +107,7 @@ def _answer_everything(response: Response) -> None:
         elif step.kind == Kind.ABOUT:
             cleaned = {"answer": "prefer_not_to_say"}
         if step.kind != Kind.CHECK:
-            save_step(response, step, cleaned)
+            responses.save_step(response, step, cleaned)
 
 
 def _h1(target: BrowserPage) -> str:

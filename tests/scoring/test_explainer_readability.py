@@ -1,4 +1,4 @@
-"""Parents read the explainers: ux.md "Plain language" sets the measured limits."""
+"""Parents read the explainers: UX-15 sets the measured limits."""
 
 import re
 

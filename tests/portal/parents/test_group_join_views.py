@@ -1,5 +1,5 @@
-"""Issue 5, parent side: joining with the room code, the return code, the phone remembering
-the parent, and coming back at the end (LINK-4)."""
+"""Joining a Together Time group, parent side: joining with the room code, the return code, the
+phone remembering the parent, and coming back at the end (LINK-4)."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""ux.md "Plain language (measured)": every text block a parent reads on the parent pages has a
+"""UX-15 (plain language, measured): every text block a parent reads on the parent pages has a
 reading age of 9–11 — SMOG ≤ 9, Flesch–Kincaid grade ≤ 6, no sentence over 20 words.
 
 The pages are rendered through the real journey with the Django test client (a link, consent,
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 import textstat  # type: ignore[import-untyped]
@@ -22,6 +23,7 @@ from questionnaires.models import Response, Service
 from questionnaires.parent_steps import Kind, ResponseSteps
 from questionnaires.selectors import instruments as instrument_selectors
 from questionnaires.services import families, invitations
+from tests.conftest import riverside
 from tests.questionnaires import factories
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +157,7 @@ def problems_with(text: str) -> list[str]:
 # Wording that is not plain enough yet but lives in Python this work may not edit
 # (questionnaires/about_you.py). Each entry is checked to still fail, so the list cannot go stale.
 # Answer labels are short fragments ("Separated, divorced or widowed"): reading-age formulas
-# say nothing useful about three words, and ux.md measures the text *around* the questions. They
+# say nothing useful about three words, and UX-15 measures the text *around* the questions. They
 # are held to a length limit instead, and to everyday words by review.
 MAX_OPTION_WORDS = 8
 
@@ -299,9 +301,11 @@ def walk_journey(service: Service) -> dict[str, str]:
     return journey.pages
 
 
-@pytest.fixture
-def pages(service: Service) -> dict[str, str]:
-    return walk_journey(service)
+@pytest.fixture(scope="module")
+def pages(module_transaction: None, django_db_blocker: Any) -> dict[str, str]:
+    """Walked once for the module: its tests only read the pages."""
+    with django_db_blocker.unblock():
+        return walk_journey(riverside())
 
 
 # --- the tests -------------------------------------------------------------------------------

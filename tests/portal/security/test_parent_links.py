@@ -1,12 +1,10 @@
-"""Parent capability links and codes, proved through the Django test client: LINK-1 (strong,
-hashed credentials), LINK-2 (token swapped for a new session and a token-free URL), LINK-3
-(expiry, revocation, one submitted response, one answer for every broken link), LINK-5 (rate
-limit per client), LINK-6 (GET changes nothing, POST needs CSRF) and LINK-7 (finished means
-finished)."""
+"""Parent capability links and codes, proved through the Django test client: LINK-1 (only keyed
+hashes stored), LINK-2 (token swapped for a new session and a token-free URL), LINK-3 (expiry,
+revocation, one submitted response, one answer for every broken link), LINK-6 (GET changes
+nothing, POST needs CSRF) and LINK-7 (finished means finished)."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import re
 from collections.abc import Callable, Iterator
@@ -16,7 +14,6 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db.models import F
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
@@ -39,12 +36,14 @@ from tests.questionnaires import factories
 
 pytestmark = pytest.mark.django_db
 
+
 MANAGEMENT = "questionnaire_wizard-current_step"
+
+
 FREE_TEXT = "Bath time is our favourite part of the day"
+
+
 CSRF_INPUT = re.compile(rb'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
-
-
-# --- helpers -------------------------------------------------------------------------------
 
 
 def issue(service: Service, **kwargs: Any) -> invitations.IssuedInvitation:
@@ -127,36 +126,6 @@ def without_csrf(body: bytes) -> bytes:
     return CSRF_INPUT.sub(b"", body)
 
 
-# --- LINK-1 --------------------------------------------------------------------------------
-
-
-def test_tokens_have_at_least_128_bits_and_are_unique() -> None:
-    """LINK-1: link tokens come from `secrets` with >= 128 bits and never repeat."""
-    tokens = {credentials.new_token() for _ in range(500)}
-    assert len(tokens) == 500
-    for token in tokens:
-        assert re.fullmatch(r"[A-Za-z0-9_-]+", token)
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        assert len(raw) * 8 >= 128
-    assert credentials.TOKEN_BYTES * 8 >= 128
-    # Not sequential: no shared prefix across tokens beyond chance.
-    assert len({token[:4] for token in tokens}) > 400
-
-
-def test_codes_use_the_look_alike_free_alphabet() -> None:
-    """LINK-1: short codes avoid 0/O and 1/I/L, are random and typed back case-insensitively."""
-    assert not set("01OIL") & set(credentials.CODE_ALPHABET)
-    codes = [credentials.new_code() for _ in range(500)]
-    assert len(set(codes)) == 500
-    for code in codes:
-        assert len(code) == credentials.PERSONAL_CODE_LENGTH
-        assert set(code) <= set(credentials.CODE_ALPHABET)
-    # About 39 bits: guessing one live code needs ~10^11 tries, against 10 per 10 minutes.
-    assert len(credentials.CODE_ALPHABET) ** credentials.PERSONAL_CODE_LENGTH > 2**39
-    code = codes[0]
-    assert credentials.normalise_code(credentials.display_code(code).lower()) == code
-
-
 def test_only_keyed_hashes_are_stored(service: Service) -> None:
     """LINK-1: the plain token and code appear in no Invitation column and no audit detail,
     even after the parent has come in with both."""
@@ -176,9 +145,6 @@ def test_only_keyed_hashes_are_stored(service: Service) -> None:
         assert not any(secret in value for value in audit)
     entered = AuditEvent.objects.filter(action="invitation.entered")
     assert {e.detail["hash_prefix"] for e in entered} == {invitation.token_hash[:8]}
-
-
-# --- LINK-2 --------------------------------------------------------------------------------
 
 
 def test_link_entry_binds_a_new_session_and_drops_the_token(service: Service) -> None:
@@ -246,9 +212,6 @@ def test_token_never_appears_in_later_pages(
     assert issued.token not in caplog.text
 
 
-# --- LINK-3 --------------------------------------------------------------------------------
-
-
 def test_unknown_expired_and_revoked_links_look_the_same(service: Service) -> None:
     """LINK-3: unknown, expired and revoked tokens give byte-identical status and body."""
     expired = issue(service)
@@ -282,7 +245,7 @@ def test_unknown_expired_and_revoked_codes_look_the_same(service: Service) -> No
 
     def page(code: str) -> tuple[int, bytes]:
         result = Client().post(reverse("parents:code"), {"code": code})
-        # The form keeps what was typed (ux.md); apart from that echo the pages are identical.
+        # The form keeps what was typed (UX-7); apart from that echo the pages are identical.
         assert result.content.count(code.encode()) == 1
         return result.status_code, without_csrf(result.content.replace(code.encode(), b"CODE"))
 
@@ -359,66 +322,6 @@ def test_after_sending_the_link_says_so_and_creates_nothing(service: Service) ->
     assert b"You have already sent your answers" in coded.content
     assert state() == before
     assert Response.objects.filter(invitation=issued.invitation).count() == 1
-
-
-# --- LINK-5 --------------------------------------------------------------------------------
-
-
-def test_failed_lookups_are_rate_limited_per_client(service: Service) -> None:
-    """LINK-5: 10 failed code or link look-ups from one client and the 11th attempt gets 429,
-    even with a valid code or link; another client is not blocked; the window expires; the
-    bucket stores a keyed hash, never the IP address."""
-    from questionnaires.models import RateLimitBucket
-
-    assert settings.CODE_FAILURE_LIMIT == 10
-    issued = issue(service)
-    address = "198.51.100.23"
-    attacker = Client(REMOTE_ADDR=address)
-    for attempt in range(settings.CODE_FAILURE_LIMIT):
-        if attempt % 2:
-            result = attacker.get(f"/p/{credentials.new_token()}")
-            assert result.status_code == 404
-        else:
-            result = attacker.post(reverse("parents:code"), {"code": credentials.new_code()})
-            assert result.status_code == 200
-            assert b"We could not find that code" in result.content
-
-    blocked = attacker.post(reverse("parents:code"), {"code": issued.short_code})
-    assert blocked.status_code == 429
-    assert attacker.get(f"/p/{issued.token}").status_code == 429
-    assert attacker.get(reverse("parents:code")).status_code == 429
-    assert Session.objects.count() == 0  # nothing was bound while blocked
-
-    neighbour = Client(REMOTE_ADDR="198.51.100.24")
-    assert neighbour.post(reverse("parents:code"), {"code": issued.short_code}).status_code == 302
-
-    bucket = RateLimitBucket.objects.get()
-    assert re.fullmatch(r"[0-9a-f]{64}", bucket.key)
-    assert bucket.key != hashlib.sha256(address.encode()).hexdigest()
-    for row in RateLimitBucket.objects.values():
-        assert address not in str(row)
-    for detail in AuditEvent.objects.values_list("detail", flat=True):
-        assert address not in str(detail)
-
-    window = timedelta(minutes=settings.CODE_FAILURE_WINDOW_MINUTES, seconds=1)
-    RateLimitBucket.objects.update(window_started=F("window_started") - window)
-    assert attacker.post(reverse("parents:code"), {"code": issued.short_code}).status_code == 302
-    assert attacker.get(f"/p/{issued.token}").status_code == 302
-
-
-def test_the_tenth_failure_is_still_answered_normally(service: Service) -> None:
-    """LINK-5: the limit is exactly N failures; success does not count as failure."""
-    issued = issue(service)
-    client = Client(REMOTE_ADDR="192.0.2.50")
-    for _ in range(30):
-        assert client.get(f"/p/{issued.token}").status_code == 302
-    for _ in range(settings.CODE_FAILURE_LIMIT - 1):
-        assert client.get(f"/p/{credentials.new_token()}").status_code == 404
-    assert client.get(f"/p/{credentials.new_token()}").status_code == 404
-    assert client.get(f"/p/{credentials.new_token()}").status_code == 429
-
-
-# --- LINK-6 --------------------------------------------------------------------------------
 
 
 def test_no_get_in_the_journey_changes_answers_responses_or_scores(service: Service) -> None:
@@ -526,9 +429,6 @@ def test_posts_without_csrf_are_refused_and_save_nothing(service: Service) -> No
         )
         assert accepted.status_code == 302, name
     assert Answer.objects.get(measure__response=response, item="3").value == "6"
-
-
-# --- LINK-7 --------------------------------------------------------------------------------
 
 
 def test_after_sending_the_session_gives_no_access_to_answers(service: Service) -> None:

@@ -1,5 +1,6 @@
-"""Issue 5, the facilitator's side (journey 2): groups, room codes on a projector and a poster,
-the live roster and the match queue. Access is AZ-2/AZ-3/AZ-4, audit LOG-1, codes LINK-4."""
+"""The facilitator's group pages (journey 2): setting up and changing groups, room codes on a
+projector and a poster, and the live roster. Access is AZ-2/AZ-3/AZ-4, audit LOG-1, codes
+LINK-4."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ from pypdf import PdfReader
 from questionnaires.models import (
     AuditEvent,
     GroupCollection,
-    Invitation,
     MatchReview,
     MatchStatus,
     ParentGroup,
@@ -35,26 +35,12 @@ from tests.conftest import make_staff
 from tests.questionnaires import factories
 
 BABY = timezone.localdate() - timedelta(days=150)
+
+
 PRFQ_ALL_SIX = {str(i): "6" for i in range(1, 19)}
+
+
 MORS_WARM = {str(i): ("5" if i in (1, 3, 4, 6, 8, 11, 13) else "0") for i in range(1, 15)}
-
-
-@pytest.fixture
-def group(service: Service, facilitator: StaffUser) -> ParentGroup:
-    return together_time.create_group(
-        service, "Tuesday Together Time", date(2026, 4, 14), 8, "Riverside Centre", [facilitator]
-    )
-
-
-@pytest.fixture
-def start(group: ParentGroup, facilitator: StaffUser) -> GroupCollection:
-    return together_time.open_collection(group, Timepoint.T1, facilitator)
-
-
-@pytest.fixture
-def fran(client: Client, facilitator: StaffUser) -> Client:
-    client.force_login(facilitator)
-    return client
 
 
 def _signed_in(user: StaffUser) -> Client:
@@ -85,9 +71,6 @@ def _submit(joined: together_time.Joined) -> None:
     responses.record_consent(response, True)
     factories.answer_all(response, {"prfq": PRFQ_ALL_SIX, "mors_sf": MORS_WARM})
     responses.submit_response(response)
-
-
-# --- Creating and changing groups -------------------------------------------------------------
 
 
 def test_facilitator_sets_up_a_group_and_is_its_facilitator_by_default(
@@ -185,9 +168,6 @@ def test_handing_a_group_over_goes_back_to_the_list(
     assert "You are no longer a facilitator of this group." in page
 
 
-# --- Who sees which groups (AZ-2) -------------------------------------------------------------
-
-
 @pytest.fixture
 def ginas_group(service: Service) -> ParentGroup:
     gina = make_staff(service, "gina", Role.FACILITATOR)
@@ -238,13 +218,6 @@ def _every_url(group: ParentGroup, collection: GroupCollection, review: MatchRev
     ]
 
 
-@pytest.fixture
-def review(group: ParentGroup, start: GroupCollection) -> MatchReview:
-    together_time.join_start(start, "Maryam", "mother", BABY)
-    end = together_time.open_collection(group, Timepoint.T2)
-    return together_time.return_by_details(end, "Maryam", "mother", BABY).match_review
-
-
 def test_another_services_group_is_not_found(
     group: ParentGroup, start: GroupCollection, review: MatchReview, other_service: Service
 ) -> None:
@@ -279,9 +252,6 @@ def test_a_collection_of_another_group_is_not_found_under_this_one(
     other = together_time.open_collection(mine_too, Timepoint.T1)
     assert fran.get(_url("room", group, collection_id=other.pk)).status_code == 404
     assert fran.post(_url("close", group, collection_id=other.pk)).status_code == 404
-
-
-# --- Opening, closing and rotating (LINK-4, LINK-6) -------------------------------------------
 
 
 def test_open_close_and_new_code_are_post_only(
@@ -342,9 +312,6 @@ def test_an_unknown_timepoint_is_a_bad_request(fran: Client, group: ParentGroup)
     assert not GroupCollection.objects.exists()
 
 
-# --- The room page and the poster -------------------------------------------------------------
-
-
 def test_room_page_shows_the_code_and_qr_and_nobody(
     fran: Client, group: ParentGroup, start: GroupCollection, settings: Any
 ) -> None:
@@ -403,9 +370,6 @@ def test_no_poster_for_a_closed_collection(
     response = fran.get(_url("poster", group, collection_id=start.pk))
     assert response.status_code == 302 and response["Location"] == _url("detail", group)
     assert not AuditEvent.objects.filter(action="collection.poster_downloaded").exists()
-
-
-# --- The roster (AZ-3) ------------------------------------------------------------------------
 
 
 def _score_numbers() -> set[str]:
@@ -524,85 +488,6 @@ def test_roster_queries_do_not_grow_with_the_group(
         joined = together_time.join_start(start, f"Parent {n}", "mother", BABY)
         together_time.return_for_end(end, joined.participant)
     assert _roster_queries(fran, group) == few
-
-
-# --- Matching end answers ---------------------------------------------------------------------
-
-
-def test_match_queue_shows_both_sides_and_confirming_links(
-    fran: Client, group: ParentGroup, review: MatchReview, facilitator: StaffUser
-) -> None:
-    detail = fran.get(_url("detail", group)).content.decode()
-    assert "1 set of end answers needs you" in detail
-    page = fran.get(_url("matches", group)).content.decode()
-    assert "Maryam" in page and BABY.strftime("%B %Y") in page
-    assert "Likely the same parent as" in page
-    assert "Confirm" in page and "Not this parent" in page
-    response = fran.post(_url("match_confirm", group, review_id=review.pk))
-    assert response.status_code == 302 and response["Location"] == _url("matches", group)
-    review.refresh_from_db()
-    assert review.status == MatchStatus.CONFIRMED and review.decided_by == facilitator
-    assert "There are no end answers to match." in fran.get(_url("matches", group)).content.decode()
-    # Decided is decided: a second press changes nothing.
-    fran.post(_url("match_reject", group, review_id=review.pk))
-    review.refresh_from_db()
-    assert review.status == MatchStatus.CONFIRMED
-
-
-def test_not_this_parent_unlinks_the_answers(
-    fran: Client, group: ParentGroup, review: MatchReview
-) -> None:
-    participant = review.proposed
-    assert participant is not None
-    fran.post(_url("match_reject", group, review_id=review.pk))
-    review.refresh_from_db()
-    assert review.status == MatchStatus.REJECTED
-    assert review.invitation.episode != participant.episode
-
-
-def test_an_unmatched_answer_is_linked_to_the_chosen_parent(
-    fran: Client, group: ParentGroup, start: GroupCollection
-) -> None:
-    maryam = together_time.join_start(start, "Maryam", "mother", BABY).participant
-    zofia = together_time.join_start(start, "Zofia", "mother", BABY).participant
-    end = together_time.open_collection(group, Timepoint.T2)
-    together_time.return_for_end(end, zofia)  # Zofia came back on her own phone: already linked
-    invitation = together_time.return_by_details(end, "Mariam", "mother", BABY)  # spelt differently
-    review = invitation.match_review
-    assert review.status == MatchStatus.UNMATCHED
-
-    page = fran.get(_url("matches", group)).content.decode()
-    field = f"{review.pk}-participant"
-    assert f'name="{field}" type="radio" value="{maryam.pk}"' in page
-    assert f'value="{zofia.pk}"' not in page  # only parents without end answers yet
-    assert f"Maryam, baby born {BABY.day} {BABY:%B %Y}" in page
-
-    # Nothing chosen: the page says what to do and nothing changes.
-    response = fran.post(_url("match_confirm", group, review_id=review.pk))
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "<title>Error: " in page
-    assert "Select the parent these end answers belong to" in page
-    assert f'href="#id_{field}_0"' in page
-
-    # Someone from another group cannot be chosen.
-    other = together_time.create_group(group.service, "Other", date(2026, 4, 1), 8)
-    stranger = together_time.join_start(
-        together_time.open_collection(other, Timepoint.T1), "Mo", "mother", BABY
-    )
-    fran.post(_url("match_confirm", group, review_id=review.pk), {field: stranger.participant.pk})
-    review.refresh_from_db()
-    assert review.status == MatchStatus.UNMATCHED
-
-    fran.post(_url("match_confirm", group, review_id=review.pk), {field: maryam.pk})
-    review.refresh_from_db()
-    invitation.refresh_from_db()
-    assert review.status == MatchStatus.CONFIRMED and review.proposed == maryam
-    assert invitation.episode == maryam.episode
-    assert Invitation.objects.filter(episode=maryam.episode, timepoint="T2").count() == 1
-
-
-# --- Navigation -------------------------------------------------------------------------------
 
 
 def test_groups_are_in_the_staff_menu_for_those_who_see_them(

@@ -1,12 +1,11 @@
-"""Issue 4, item 1: the default questionnaire set follows the baby's age."""
-
-from datetime import timedelta
+"""The default questionnaire set (services.families.plan_questionnaires) follows the baby's age,
+corrected for prematurity."""
 
 import pytest
 from django.utils import timezone
 
-from questionnaires.models import Programme, Service, Timepoint
-from questionnaires.services import families, invitations, responses
+from questionnaires.models import Service
+from questionnaires.services import families
 from tests.questionnaires import factories
 
 
@@ -51,19 +50,3 @@ def test_mors_sf_past_twelve_months_carries_a_warning(service: Service) -> None:
     assert any("MORS-SF was made for babies up to about 12 months" in n for n in plan.notes)
     young = factories.family(service, infant_age_days=200)
     assert families.plan_questionnaires(young, timezone.localdate()).notes == ()
-
-
-def test_invitation_records_its_set_expiry_and_notes(service: Service) -> None:
-    family = factories.family(service, infant_age_days=None)
-    episode = families.open_episode(family, Programme.PSYCHOTHERAPY, timezone.localdate())
-    issued = invitations.issue_invitation(episode, Timepoint.T1, valid_days=28)
-    invitation = issued.invitation
-    assert invitation.instruments == ["prfq", "mors_sf"]
-    assert invitation.instrument_notes == ["ASQ:SE-2 left out: the baby is not born yet."]
-    expected = timezone.now() + timedelta(days=28)
-    assert abs((invitation.expires_at - expected).total_seconds()) < 60
-    response = responses.open_response(invitation)
-    assert [m.instrument.code for m in response.measures.select_related("instrument")] == [
-        "prfq",
-        "mors_sf",
-    ]

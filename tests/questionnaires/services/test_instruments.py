@@ -1,5 +1,5 @@
-"""Issue 3, item 3: a service imports its licensed definition as a new version; earlier versions
-stay, and responses keep the version they were collected with."""
+"""A service imports its licensed definition as a new version; earlier versions stay, and responses
+keep the version they were collected with."""
 
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""Issue 3, item 7: scores stored at submit with their versions; `rescore` recomputes them."""
+"""Scores stored at submit with their versions; `rescore` recomputes them."""
 
 import pytest
 from django.core.management import call_command

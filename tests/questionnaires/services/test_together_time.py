@@ -1,4 +1,5 @@
-"""Issue 5: room codes, joining at the start, returning at the end, and the match queue."""
+"""Together Time groups: room codes, joining at the start, returning at the end, and the match
+queue."""
 
 from datetime import timedelta
 

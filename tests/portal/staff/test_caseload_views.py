@@ -1,0 +1,170 @@
+"""The caseload: flags without opening the record, the user's own families first, search and
+filters (INJ-3), paging, and a query count that does not grow with the families."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import timedelta
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from questionnaires.models import (
+    Episode,
+    Family,
+    InstrumentVersion,
+    Invitation,
+    Programme,
+    Response,
+    ResponseMeasure,
+    ResponseStatus,
+    ScoreRecord,
+    Service,
+    StaffUser,
+    Timepoint,
+)
+from questionnaires.services import families
+from tests.questionnaires import factories
+
+
+def test_caseload_shows_flags_without_opening_the_record(
+    demo_families: dict[str, Family], client: Client, clinician: StaffUser
+) -> None:
+    client.force_login(clinician)
+    page = client.get(reverse("staff:caseload")).content.decode()
+    rows = {label: page.split(label, 1)[1].split("</tr>", 1)[0] for label in demo_families}
+    assert "ASQ:SE-2 above cut-off (T1)" in rows["DEMO-C01"]
+    assert "Overall question answered yes (T2)" in rows["DEMO-C04"]
+    assert "ASQ:SE-2 monitoring zone (T2)" in rows["DEMO-C04"]
+    assert "Unverified instrument" in rows["DEMO-C02"]
+    assert "above cut-off" not in rows["DEMO-C02"]
+    assert "End (T2) answers in" in rows["DEMO-C01"]
+    assert "Start (T1): sent" in rows["DEMO-C01"]
+
+
+def test_caseload_puts_the_users_own_families_first(
+    client: Client, clinician: StaffUser, colleague: StaffUser
+) -> None:
+    theirs = factories.episode(clinician.service, colleague, parent_name="Aaron")  # type: ignore[arg-type]
+    mine = factories.episode(clinician.service, clinician, parent_name="Zed")  # type: ignore[arg-type]
+    client.force_login(clinician)
+    page = client.get(reverse("staff:caseload")).content.decode()
+    assert page.index(mine.family.label) < page.index(theirs.family.label)
+    assert page.count("Your family") == 1
+
+
+def test_search_by_label_or_nickname_and_filter(client: Client, clinician: StaffUser) -> None:
+    service = clinician.service
+    waiting = factories.episode(service, clinician, parent_name="Maryam")  # type: ignore[arg-type]
+    started = factories.episode(service, clinician, parent_name="Joanne")  # type: ignore[arg-type]
+    factories.send(started, "T1", {"prfq": factories.PRFQ_ALL})
+    finished = factories.episode(service, clinician, parent_name="Priya")  # type: ignore[arg-type]
+    factories.send(finished, "T1", {"prfq": factories.PRFQ_ALL})
+    factories.send(finished, "T2", {"prfq": factories.PRFQ_ALL})
+    group = factories.family(service, parent_name="Grace")  # type: ignore[arg-type]
+    families.open_episode(group, Programme.TOGETHER_TIME, timezone.localdate(), clinician)
+    closed = factories.episode(service, clinician, parent_name="Cora")  # type: ignore[arg-type]
+    Episode.objects.filter(pk=closed.pk).update(closed_on=timezone.localdate())
+    client.force_login(clinician)
+
+    def labels(**query: str) -> set[str]:
+        page = client.get(reverse("staff:caseload"), query).content.decode()
+        return set(re.findall(r">(RV-\d{4})</a>", page))
+
+    everyone = {e.family.label for e in (waiting, started, finished, closed)} | {group.label}
+    assert labels() == everyone
+    assert labels(q="mary") == {waiting.family.label}
+    assert labels(q=started.family.label.lower()) == {started.family.label}
+    assert labels(programme=Programme.TOGETHER_TIME) == {group.label}
+    assert labels(status="awaiting_t1") == {waiting.family.label, group.label}
+    assert labels(status="t1_done") == {started.family.label}
+    assert labels(status="t2_done") == {finished.family.label}
+    assert labels(status="closed") == {closed.family.label}
+    # INJ-3: request data is only ever a value; unknown filters are ignored, never a 500.
+    assert labels(status="label__startswith", programme="x") == everyone
+    assert labels(q="%") == set()
+    assert (
+        "No families match" in client.get(reverse("staff:caseload"), {"q": "zzz"}).content.decode()
+    )
+
+
+def _bulk_families(service: Service, clinician: StaffUser, count: int, start: int) -> None:
+    """Many families cheaply: rows straight in with bulk_create (a query-count test only)."""
+    today, now = timezone.localdate(), timezone.now()
+    asq = InstrumentVersion.objects.get(code="asq_se2", is_current=True)
+    families = Family.objects.bulk_create(
+        Family(
+            service=service,
+            label=f"BULK-{start + n:05d}",
+            parent_name=f"Parent {n}",
+            relationship="mother",
+            infant_dob=today - timedelta(days=200),
+        )
+        for n in range(count)
+    )
+    episodes = Episode.objects.bulk_create(
+        Episode(
+            family=family,
+            programme=Programme.PSYCHOTHERAPY,
+            clinician=clinician if n % 2 else None,
+            opened_on=today,
+        )
+        for n, family in enumerate(families)
+    )
+    invitations = Invitation.objects.bulk_create(
+        Invitation(
+            episode=episode,
+            timepoint=Timepoint.T1,
+            instruments=["asq_se2"],
+            token_hash=uuid.uuid4().hex,
+            short_code_hash=uuid.uuid4().hex,
+            expires_at=now + timedelta(days=1),
+        )
+        for episode in episodes
+    )
+    responses = Response.objects.bulk_create(
+        Response(invitation=invitation, status=ResponseStatus.SUBMITTED, submitted_at=now)
+        for invitation in invitations
+    )
+    measures = ResponseMeasure.objects.bulk_create(
+        ResponseMeasure(response=response, instrument=asq, position=0, asq_interval=6)
+        for response in responses
+    )
+    ScoreRecord.objects.bulk_create(
+        ScoreRecord(
+            measure=measure,
+            result={},
+            definition_version=asq.version,
+            scoring_version="asq_points/1",
+            flags=["above_cutoff"] if n % 3 == 0 else ["monitoring", "overall_yes:overall_1"],
+        )
+        for n, measure in enumerate(measures)
+    )
+
+
+def _caseload_queries(client: Client, **query: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("staff:caseload"), query)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_caseload_query_count_is_the_same_for_5_and_500_families(
+    client: Client, clinician: StaffUser
+) -> None:
+    client.force_login(clinician)
+    _bulk_families(clinician.service, clinician, 5, 0)  # type: ignore[arg-type]
+    with_five, page = _caseload_queries(client)
+    assert "ASQ:SE-2 above cut-off (T1)" in page
+    _bulk_families(clinician.service, clinician, 495, 5)  # type: ignore[arg-type]
+    with_500, page = _caseload_queries(client)
+    assert with_500 == with_five
+    assert "Families 1 to 25 of 500" in page
+    assert "Overall question answered yes (T1)" in page
+    filtered, _ = _caseload_queries(client, q="BULK", status="t1_done", programme="psychotherapy")
+    assert filtered == with_five
+    assert with_five <= 15  # session, user, roles, service, count, page, episodes, flags…
