@@ -1,13 +1,24 @@
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, TypeAlias
 
 import pytest
 from django.db import transaction
+from pytest_django import DjangoDbBlocker
 
 from questionnaires import demo
 from questionnaires.models import Family, Service, StaffUser
 from questionnaires.roles import Role
 from questionnaires.services import staff
+from tests.questionnaires.factories import service_of
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
+# What Django's test client returns: the view's response with the test attributes (`request`,
+# `templates`, `context`, ...) set on it at run time. django-stubs declares that class in its stubs
+# only, so the alias names it as a string.
+ClientResponse: TypeAlias = "_MonkeyPatchedWSGIResponse"
 
 # Playwright's sync API runs an event loop in the test thread; the database calls a test makes
 # beside it are still plain synchronous calls.
@@ -58,12 +69,12 @@ def facilitator(service: Service) -> StaffUser:
 @pytest.fixture
 def demo_families(clinician: StaffUser) -> dict[str, Family]:
     """The demo caseload (questionnaires.demo) in the clinician's service, by family label."""
-    demo.demo_caseload(clinician.service, clinician)  # type: ignore[arg-type]
+    demo.demo_caseload(service_of(clinician), clinician)
     return {f.label: f for f in Family.objects.filter(service=clinician.service)}
 
 
 @pytest.fixture(scope="module")
-def module_transaction(django_db_setup: None, django_db_blocker: object) -> Iterator[None]:
+def module_transaction(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
     """One transaction around a whole module, rolled back when the module is done, for rows a
     module builds once (with `django_db_blocker.unblock()`) and its tests only read.
 
@@ -71,12 +82,12 @@ def module_transaction(django_db_setup: None, django_db_blocker: object) -> Iter
     test writes is still undone after it. What the module built stays for every later test of
     the module: keep beside it only tests those rows cannot disturb. Not for `transactional_db`
     or `live_server` tests, which need to commit."""
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+    with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
     try:
         yield
     finally:
-        with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        with django_db_blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)

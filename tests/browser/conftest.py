@@ -5,18 +5,26 @@ import functools
 import json
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    Locator,
+    Page,
+    Playwright,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
+from pytest_django.live_server_helper import LiveServer
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -28,11 +36,13 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.hookimpl(tryfirst=True, hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    outcome = yield
-    report = outcome.get_result()  # type: ignore[attr-defined]
+@pytest.hookimpl(tryfirst=True, wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
     setattr(item, f"report_{report.when}", report)
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -81,7 +91,7 @@ class BrowserPage:
 
 
 def _page(
-    browser: Browser, live_server: Any, request: pytest.FixtureRequest, size: dict[str, int]
+    browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest, size: ViewportSize
 ) -> Iterator[BrowserPage]:
     context = browser.new_context(viewport=size, locale="en-GB", timezone_id="Europe/London")
     context.set_default_timeout(10_000)
@@ -95,14 +105,14 @@ def _page(
 
 @pytest.fixture
 def phone(
-    browser: Browser, live_server: Any, request: pytest.FixtureRequest
+    browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest
 ) -> Iterator[BrowserPage]:
     yield from _page(browser, live_server, request, PHONE)
 
 
 @pytest.fixture
 def desktop(
-    browser: Browser, live_server: Any, request: pytest.FixtureRequest
+    browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest
 ) -> Iterator[BrowserPage]:
     yield from _page(browser, live_server, request, DESKTOP)
 

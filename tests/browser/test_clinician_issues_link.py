@@ -4,10 +4,11 @@ start link, show its QR code and code; then the parent opens the link on their o
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, expect
+from pytest_django import Settings
+from pytest_django.live_server_helper import LiveServer
 
 from questionnaires.models import Family, StaffUser
 from tests.browser.conftest import PHONE, BrowserPage, assert_accessible, fits_a_phone, sign_in
@@ -38,8 +39,8 @@ def _fill_date(target: BrowserPage, field: str, day: int, month: int, year: int)
 def test_clinician_registers_a_family_and_issues_the_start_link(
     desktop: BrowserPage,
     browser: Browser,
-    live_server: Any,
-    settings: Any,
+    live_server: LiveServer,
+    settings: Settings,
     clinician: StaffUser,
 ) -> None:
     # Links and QR codes point at the address parents use: here, the test server.

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, expect
+from playwright.sync_api import Browser, BrowserContext, ViewportSize, expect
 
 from questionnaires.models import (
     GroupParticipant,
@@ -55,12 +55,12 @@ BABIES = {
 @pytest.fixture
 def open_page(
     browser: Browser, live_server: Any
-) -> Iterator[Callable[[dict[str, int]], BrowserPage]]:
+) -> Iterator[Callable[[ViewportSize], BrowserPage]]:
     """A new browser context (a separate phone) per call; all closed at the end, so no page
     (the roster refreshes itself) keeps calling the server after the test."""
     contexts: list[BrowserContext] = []
 
-    def make(size: dict[str, int]) -> BrowserPage:
+    def make(size: ViewportSize) -> BrowserPage:
         context = browser.new_context(viewport=size, locale="en-GB", timezone_id="Europe/London")
         context.set_default_timeout(15_000)
         contexts.append(context)
@@ -96,7 +96,7 @@ def _roster_status(facilitator: BrowserPage, nickname: str) -> str:
 
 
 def test_three_parents_start_and_return_at_the_end(
-    open_page: Callable[[dict[str, int]], BrowserPage],
+    open_page: Callable[[ViewportSize], BrowserPage],
     live_server: Any,
     service: Service,
     facilitator: StaffUser,

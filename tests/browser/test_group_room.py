@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, ViewportSize, expect
 from pypdf import PdfReader
 
 from questionnaires.models import GroupCollection, ParentGroup, Service, StaffUser, Timepoint
@@ -31,7 +31,7 @@ from tests.browser.conftest import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PROJECTOR = {"width": 1280, "height": 800}
+PROJECTOR: ViewportSize = {"width": 1280, "height": 800}
 BABY = timezone.localdate() - timedelta(days=150)
 
 

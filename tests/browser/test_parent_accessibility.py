@@ -6,10 +6,10 @@ and "Exit this page" leaves for a neutral page."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, ViewportSize, expect
+from pytest_django.live_server_helper import LiveServer
 
 from questionnaires.models import Response, ResponseStatus, Service
 from questionnaires.parent_steps import Kind, ResponseSteps
@@ -21,7 +21,7 @@ from tests.questionnaires import factories
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # 200% zoom on a 640-px-wide window is a 320-CSS-px-wide viewport (WCAG 1.4.10 Reflow).
-ZOOM_200 = {"width": 320, "height": 640}
+ZOOM_200: ViewportSize = {"width": 320, "height": 640}
 SIZES = {"phone": PHONE, "desktop": DESKTOP, "zoom200": ZOOM_200}
 
 RECORD_SPEECH = """
@@ -41,14 +41,14 @@ delete Window.prototype.speechSynthesis;
 
 @pytest.fixture
 def open_page(
-    browser: Browser, live_server: Any, request: pytest.FixtureRequest
+    browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest
 ) -> Iterator[Callable[..., BrowserPage]]:
     """A new browser context per call, with options (size, JavaScript, an init script)."""
     contexts = []
     pages: list[BrowserPage] = []
 
     def make(
-        size: dict[str, int] = PHONE, javascript: bool = True, init_script: str = ""
+        size: ViewportSize = PHONE, javascript: bool = True, init_script: str = ""
     ) -> BrowserPage:
         context = browser.new_context(
             viewport=size,

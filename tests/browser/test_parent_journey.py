@@ -5,7 +5,8 @@ half-way carries on in another browser with the short code, losing nothing."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, expect
+from pytest_django.live_server_helper import LiveServer
 
 import scoring
 from questionnaires import scoring_adapter
@@ -87,10 +88,10 @@ def test_parent_answers_everything_on_a_phone_and_scores_match(
 
 
 def test_parent_stops_half_way_and_carries_on_elsewhere_with_the_code(
-    browser,
-    live_server,
+    browser: Browser,
+    live_server: LiveServer,
     service: Service,
-    request: pytest.FixtureRequest,  # type: ignore[no-untyped-def]
+    request: pytest.FixtureRequest,
 ) -> None:
     from tests.browser.conftest import PHONE
 

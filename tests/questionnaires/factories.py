@@ -20,6 +20,12 @@ from questionnaires.services import families, invitations, responses
 _counter = iter(range(1, 1_000_000))
 
 
+def service_of(user: StaffUser) -> Service:
+    """The staff user's service. Only a superuser has none, and the tests' staff are never that."""
+    assert user.service is not None
+    return user.service
+
+
 def family(
     service: Service,
     infant_age_days: int | None = 200,

@@ -10,12 +10,13 @@ from questionnaires.models import (
 )
 from questionnaires.selectors import family_record
 from questionnaires.summary import measures
+from tests.questionnaires.factories import service_of
 
 
 def test_demo_caseload_shows_every_state_and_is_idempotent(
     demo_families: dict[str, Family], clinician: StaffUser
 ) -> None:
-    assert demo.demo_caseload(clinician.service, clinician) == []  # type: ignore[arg-type]
+    assert demo.demo_caseload(service_of(clinician), clinician) == []
     by_label = {label: family_record.family_summary(f) for label, f in demo_families.items()}
 
     def measure(label: str, timepoint: str, code: str) -> measures.MeasureResult:

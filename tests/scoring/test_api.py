@@ -25,7 +25,7 @@ def test_unknown_code() -> None:
 def test_score_is_frozen_and_serialisable() -> None:
     result = scoring.score("asq_se2", {"1": "sometimes"}, interval=2, concerns={1})
     with pytest.raises(dataclasses.FrozenInstanceError):
-        result.total = 3  # type: ignore[misc]
+        result.total = 3  # type: ignore[misc]  # the frozen dataclass must refuse at run time
     data = result.to_dict()
     assert json.loads(json.dumps(data)) == data
     assert set(data) == {f.name for f in dataclasses.fields(Score)}
@@ -65,7 +65,7 @@ def test_misspelt_context_is_a_type_error() -> None:
 
 def test_answers_must_be_a_mapping() -> None:
     with pytest.raises(scoring.ScoringError):
-        scoring.score("prfq", [1, 2, 3])  # type: ignore[arg-type]
+        scoring.score("prfq", [1, 2, 3])  # type: ignore[arg-type]  # a list, on purpose
 
 
 def test_errors_pickle() -> None:

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-import textstat  # type: ignore[import-untyped]
+import textstat
 
 import scoring
 from scoring.definitions import shipped_definition

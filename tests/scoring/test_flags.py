@@ -77,7 +77,7 @@ def test_any_valid_flag_round_trips(kind: FlagKind, detail: str) -> None:
 
 
 def test_scores_keep_typed_flags_through_their_stored_form() -> None:
-    answers = {str(n): None for n in range(1, 24)}
+    answers: dict[str, str | None] = {str(n): None for n in range(1, 24)}
     answers.update({str(n): "often_always" for n in range(1, 20)})
     result = scoring.score(
         "asq_se2", answers, interval=6, concerns={22}, overall={"overall_1": "yes"}

@@ -102,7 +102,7 @@ def test_unknown_item_names_item(key: str) -> None:
 
 def test_integer_keys_rejected() -> None:
     with pytest.raises(scoring.ScoringError) as caught:
-        scoring.score("prfq", {1: 6})  # type: ignore[dict-item]
+        scoring.score("prfq", {1: 6})  # type: ignore[dict-item]  # int keys, on purpose
     assert caught.value.item == "1"
 
 

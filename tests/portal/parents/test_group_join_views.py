@@ -20,6 +20,7 @@ from questionnaires.models import (
 )
 from questionnaires.selectors import entry
 from questionnaires.services import together_time
+from tests.conftest import ClientResponse
 
 BABY = timezone.localdate() - timedelta(days=150)
 
@@ -34,7 +35,7 @@ def start(group: ParentGroup) -> GroupCollection:
     return together_time.open_collection(group, Timepoint.T1)
 
 
-def _join(client: Client, code: str, nickname: str = "Maryam", **extra: str) -> object:
+def _join(client: Client, code: str, nickname: str = "Maryam", **extra: str) -> ClientResponse:
     data = {
         "nickname": nickname,
         "relationship": "mother",

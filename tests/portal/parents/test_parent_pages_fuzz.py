@@ -12,7 +12,6 @@ from urllib.parse import quote, quote_from_bytes
 
 import pytest
 from django.conf import settings
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, assume, given
@@ -22,6 +21,7 @@ from hypothesis import strategies as st
 from questionnaires.models import Answer, Response, ScoreRecord, Service
 from questionnaires.parent_steps import Kind, ResponseSteps, Step
 from questionnaires.services import families, invitations
+from tests.conftest import ClientResponse
 from tests.questionnaires import factories
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,7 @@ def urls(parent: Parent) -> list[str]:
     ]
 
 
-def assert_not_5xx(result: HttpResponse) -> None:
+def assert_not_5xx(result: ClientResponse) -> None:
     assert result.status_code < 500, (result.status_code, result.content[:300])
 
 
@@ -251,7 +251,7 @@ def answerable(parent: Parent) -> list[Step]:
     ]
 
 
-def assert_error_page(result: HttpResponse) -> None:
+def assert_error_page(result: ClientResponse) -> None:
     assert result.status_code == 200
     html = result.content.decode()
     assert "There is a problem" in html

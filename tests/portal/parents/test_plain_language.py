@@ -11,19 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any
 
 import pytest
-import textstat  # type: ignore[import-untyped]
+import textstat
 from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoDbBlocker
 
 from questionnaires import about_you, scoring_adapter
 from questionnaires.models import Response, Service
 from questionnaires.parent_steps import Kind, ResponseSteps
 from questionnaires.selectors import instruments as instrument_selectors
 from questionnaires.services import families, invitations
-from tests.conftest import riverside
+from tests.conftest import ClientResponse, riverside
 from tests.questionnaires import factories
 
 pytestmark = pytest.mark.django_db
@@ -186,15 +186,15 @@ class Journey:
     client: Client
     pages: dict[str, str] = field(default_factory=dict)
 
-    def keep(self, name: str, response: object) -> str:
-        html = response.content.decode()  # type: ignore[attr-defined]
+    def keep(self, name: str, response: ClientResponse) -> str:
+        html = response.content.decode()
         assert "<main" in html, name
         self.pages[name] = html
         return html
 
 
-def _path(response: object) -> str:
-    return response.request["PATH_INFO"]  # type: ignore[attr-defined]
+def _path(response: ClientResponse) -> str:
+    return response.request["PATH_INFO"]
 
 
 def _step_post(html: str, step: str, **fields: str) -> dict[str, str]:
@@ -302,7 +302,7 @@ def walk_journey(service: Service) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def pages(module_transaction: None, django_db_blocker: Any) -> dict[str, str]:
+def pages(module_transaction: None, django_db_blocker: DjangoDbBlocker) -> dict[str, str]:
     """Walked once for the module: its tests only read the pages."""
     with django_db_blocker.unblock():
         return walk_journey(riverside())

@@ -15,6 +15,7 @@ from questionnaires.models import (
     Answer,
     AuditEvent,
     Response,
+    ResponseMeasure,
     ResponseStatus,
     ScoreRecord,
     Service,
@@ -172,10 +173,12 @@ def test_asq_flags_are_stored_with_the_submit(service: Service) -> None:
     response.refresh_from_db()
     assert response.status == ResponseStatus.SUBMITTED
     # Scored at the same moment as it was sent: no window where it is sent but unflagged.
-    assert record.scored_at <= response.submitted_at  # type: ignore[operator]
+    assert response.submitted_at is not None
+    assert record.scored_at <= response.submitted_at
 
 
-def asq_cutoff(measure: Any) -> int:
+def asq_cutoff(measure: ResponseMeasure) -> float:
+    assert measure.asq_interval is not None
     interval = scoring_adapter.definition_of(measure.instrument).interval(measure.asq_interval)
     assert interval is not None
     return interval.cutoff
@@ -192,7 +195,7 @@ def test_scoring_failure_sends_nothing(service: Service, monkeypatch: pytest.Mon
     answer_steps(client, response, data_for=_asq_worst)
     real_score = responses.score_and_store
 
-    def failing(measure: Any) -> Any:
+    def failing(measure: ResponseMeasure) -> ScoreRecord:
         if measure.instrument.code == "asq_se2":
             raise RuntimeError("scoring broke")
         return real_score(measure)

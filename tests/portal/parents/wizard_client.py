@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -18,6 +17,7 @@ from questionnaires.models import (
 )
 from questionnaires.parent_steps import Kind, ResponseSteps, Step
 from questionnaires.services import families, invitations
+from tests.conftest import ClientResponse
 from tests.questionnaires import factories
 
 MANAGEMENT = "questionnaire_wizard-current_step"
@@ -36,7 +36,7 @@ def step_url(name: str) -> str:
     return reverse("parents:step", kwargs={"step": name})
 
 
-def post_step(client: Client, name: str, data: dict[str, str]) -> HttpResponse:
+def post_step(client: Client, name: str, data: dict[str, str]) -> ClientResponse:
     body = {MANAGEMENT: name, **{f"{name}-{key}": value for key, value in data.items()}}
     return client.post(step_url(name), body)
 
@@ -95,10 +95,10 @@ def saved(response: Response) -> dict[tuple[str, str], tuple[str, bool, str]]:
     }
 
 
-def checked_value(page: HttpResponse, name: str) -> str | None:
+def checked_value(page: ClientResponse, name: str) -> str | None:
     found = re.search(rf'name="{name}-answer" type="radio" value="([^"]*)" checked', page.text)
     return found.group(1) if found else None
 
 
-def send(client: Client) -> HttpResponse:
+def send(client: Client) -> ClientResponse:
     return client.post(step_url("check"), {MANAGEMENT: "check"})

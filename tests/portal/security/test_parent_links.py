@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +31,7 @@ from questionnaires.models import (
 )
 from questionnaires.parent_steps import Kind, ResponseSteps, Step
 from questionnaires.services import families, invitations, responses
+from tests.conftest import ClientResponse
 from tests.questionnaires import factories
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +78,7 @@ def valid_data(step: Step) -> dict[str, str]:
     return {}
 
 
-def post_step(client: Client, name: str, data: dict[str, str]) -> HttpResponse:
+def post_step(client: Client, name: str, data: dict[str, str]) -> ClientResponse:
     body = {MANAGEMENT: name, **{f"{name}-{key}": value for key, value in data.items()}}
     return client.post(step_url(name), body)
 
@@ -93,7 +93,7 @@ def enter_and_start(client: Client, token: str) -> str:
 
 def walk(
     client: Client, response: Response, first_url: str, before_post: Callable[[str], None]
-) -> Iterator[tuple[str, HttpResponse]]:
+) -> Iterator[tuple[str, ClientResponse]]:
     """Answer every step from first_url to the end, yielding (step name, POST result)."""
     url = first_url
     while True:
@@ -191,7 +191,7 @@ def test_token_never_appears_in_later_pages(
     """LINK-2: after entry the token is in no page, header, session or log line of the journey."""
     issued = issue(service)
     client = Client()
-    pages: list[HttpResponse] = []
+    pages: list[ClientResponse] = []
     pages.append(client.get(f"/p/{issued.token}", follow=True))
     first = client.post(reverse("parents:welcome"))
     pages.append(first)
@@ -280,7 +280,9 @@ def test_revoking_or_expiry_ends_a_session_in_progress(service: Service, how: st
             expires_at=timezone.now() - timedelta(seconds=1)
         )
     before = state()
-    item_text = ResponseSteps(response).by_name["prfq-1"].item.text  # type: ignore[union-attr]
+    item = ResponseSteps(response).by_name["prfq-1"].item
+    assert item is not None
+    item_text = item.text
 
     for name in ("prfq-1", "prfq-2", "check"):
         page = client.get(step_url(name))

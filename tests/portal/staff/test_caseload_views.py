@@ -49,8 +49,8 @@ def test_caseload_shows_flags_without_opening_the_record(
 def test_caseload_puts_the_users_own_families_first(
     client: Client, clinician: StaffUser, colleague: StaffUser
 ) -> None:
-    theirs = factories.episode(clinician.service, colleague, parent_name="Aaron")  # type: ignore[arg-type]
-    mine = factories.episode(clinician.service, clinician, parent_name="Zed")  # type: ignore[arg-type]
+    theirs = factories.episode(factories.service_of(clinician), colleague, parent_name="Aaron")
+    mine = factories.episode(factories.service_of(clinician), clinician, parent_name="Zed")
     client.force_login(clinician)
     page = client.get(reverse("staff:caseload")).content.decode()
     assert page.index(mine.family.label) < page.index(theirs.family.label)
@@ -58,16 +58,16 @@ def test_caseload_puts_the_users_own_families_first(
 
 
 def test_search_by_label_or_nickname_and_filter(client: Client, clinician: StaffUser) -> None:
-    service = clinician.service
-    waiting = factories.episode(service, clinician, parent_name="Maryam")  # type: ignore[arg-type]
-    started = factories.episode(service, clinician, parent_name="Joanne")  # type: ignore[arg-type]
+    service = factories.service_of(clinician)
+    waiting = factories.episode(service, clinician, parent_name="Maryam")
+    started = factories.episode(service, clinician, parent_name="Joanne")
     factories.send(started, "T1", {"prfq": factories.PRFQ_ALL})
-    finished = factories.episode(service, clinician, parent_name="Priya")  # type: ignore[arg-type]
+    finished = factories.episode(service, clinician, parent_name="Priya")
     factories.send(finished, "T1", {"prfq": factories.PRFQ_ALL})
     factories.send(finished, "T2", {"prfq": factories.PRFQ_ALL})
-    group = factories.family(service, parent_name="Grace")  # type: ignore[arg-type]
+    group = factories.family(service, parent_name="Grace")
     families.open_episode(group, Programme.TOGETHER_TIME, timezone.localdate(), clinician)
-    closed = factories.episode(service, clinician, parent_name="Cora")  # type: ignore[arg-type]
+    closed = factories.episode(service, clinician, parent_name="Cora")
     Episode.objects.filter(pk=closed.pk).update(closed_on=timezone.localdate())
     client.force_login(clinician)
 
@@ -157,10 +157,10 @@ def test_caseload_query_count_is_the_same_for_5_and_500_families(
     client: Client, clinician: StaffUser
 ) -> None:
     client.force_login(clinician)
-    _bulk_families(clinician.service, clinician, 5, 0)  # type: ignore[arg-type]
+    _bulk_families(factories.service_of(clinician), clinician, 5, 0)
     with_five, page = _caseload_queries(client)
     assert "ASQ:SE-2 above cut-off (T1)" in page
-    _bulk_families(clinician.service, clinician, 495, 5)  # type: ignore[arg-type]
+    _bulk_families(factories.service_of(clinician), clinician, 495, 5)
     with_500, page = _caseload_queries(client)
     assert with_500 == with_five
     assert "Families 1 to 25 of 500" in page

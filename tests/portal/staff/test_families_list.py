@@ -22,8 +22,9 @@ from tests.questionnaires import factories
 def test_the_list_shows_only_the_users_service(
     client: Client, clinician: StaffUser, other_service: Service
 ) -> None:
-    mine = factories.family(clinician.service, parent_name="Maryam")
-    unborn = factories.family(clinician.service, infant_age_days=None, parent_name="Jo")
+    service = factories.service_of(clinician)
+    mine = factories.family(service, parent_name="Maryam")
+    unborn = factories.family(service, infant_age_days=None, parent_name="Jo")
     theirs = factories.family(other_service, parent_name="Zainab")
     families.open_episode(mine, Programme.TOGETHER_TIME, date(2026, 3, 3), clinician)
     client.force_login(clinician)
@@ -45,16 +46,16 @@ def test_the_list_query_count_does_not_grow_with_families(
 ) -> None:
     client.force_login(clinician)
     for _ in range(5):
-        factories.episode(clinician.service, clinician)
+        factories.episode(factories.service_of(clinician), clinician)
     with_five = _list_queries(client)
     for _ in range(25):
-        factories.episode(clinician.service, clinician)
+        factories.episode(factories.service_of(clinician), clinician)
     assert _list_queries(client) == with_five
 
 
 def test_the_list_pages_by_25(client: Client, clinician: StaffUser) -> None:
     for _ in range(30):
-        factories.family(clinician.service)
+        factories.family(factories.service_of(clinician))
     client.force_login(clinician)
     first = client.get(reverse("staff:families")).content.decode()
     second = client.get(reverse("staff:families") + "?page=2").content.decode()

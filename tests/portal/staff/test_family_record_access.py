@@ -39,7 +39,7 @@ def test_another_services_family_is_not_found(
     client: Client, clinician: StaffUser, outsider: StaffUser
 ) -> None:
     """AZ-2: every new URL with another service's id is 404, and nothing is written."""
-    episode = factories.episode(clinician.service, clinician)  # type: ignore[arg-type]
+    episode = factories.episode(factories.service_of(clinician), clinician)
     client.force_login(outsider)
     for method, url in _new_urls(episode)[1:]:
         assert getattr(client, method)(url).status_code == 404, url
@@ -52,7 +52,7 @@ def test_another_services_family_is_not_found(
 
 def test_facilitators_are_refused(client: Client, facilitator: StaffUser) -> None:
     """AZ-3: facilitators never see answers or scores."""
-    episode = factories.episode(facilitator.service)  # type: ignore[arg-type]
+    episode = factories.episode(factories.service_of(facilitator))
     client.force_login(facilitator)
     for method, url in _new_urls(episode):
         assert getattr(client, method)(url).status_code == 403, url
@@ -69,7 +69,7 @@ def test_record_views_and_pdfs_are_audited(
     client: Client, clinician: StaffUser, colleague: StaffUser
 ) -> None:
     """LOG-1: who, what, when; never the answers."""
-    episode = factories.episode(clinician.service, clinician)  # type: ignore[arg-type]
+    episode = factories.episode(factories.service_of(clinician), clinician)
     client.force_login(colleague)
     _detail(client, episode.family)
     client.get(reverse("staff:family_report_pdf", kwargs={"family_id": episode.family_id}))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -14,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
+from pytest_django import DjangoDbBlocker
 
 from questionnaires import demo
 from questionnaires.models import (
@@ -44,7 +44,7 @@ def _detail(client: Client, family: Family) -> str:
 
 @pytest.fixture(scope="module")
 def demo_world(
-    module_transaction: None, django_db_blocker: Any
+    module_transaction: None, django_db_blocker: DjangoDbBlocker
 ) -> tuple[Service, StaffUser, dict[str, Family]]:
     """Built once for this module, which only reads it: the service, alice and the demo
     caseload. Each test's own rows (a family of its own, audit entries) are undone after it."""
@@ -74,7 +74,7 @@ def demo_families(
 
 
 def test_zones_are_words_against_the_cut_off(clinician: StaffUser, client: Client) -> None:
-    episode = factories.episode(clinician.service, clinician)  # type: ignore[arg-type]
+    episode = factories.episode(factories.service_of(clinician), clinician)
     # 6-month: 7 answers worth 5 points = 35, in the monitoring zone 30 to 45.
     monitoring = {str(n): "sometimes" if n <= 7 else ("often_always" if n % 2 else "rarely_never")
                   for n in range(1, 24)}  # fmt: skip
@@ -139,7 +139,7 @@ def test_parent_entered_text_is_escaped_in_the_page_and_the_pdf(
     client: Client, clinician: StaffUser
 ) -> None:
     payload = "<script>alert(1)</script>"
-    episode = factories.episode(clinician.service, clinician, parent_name=payload)  # type: ignore[arg-type]
+    episode = factories.episode(factories.service_of(clinician), clinician, parent_name=payload)
     response = factories.send(episode, "T1", {"asq_se2": factories.asq_answers(23)})
     measure = response.measures.get(instrument__code="asq_se2")
     # Free text as a parent might type it, reportlab markup included.

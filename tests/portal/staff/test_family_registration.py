@@ -20,6 +20,7 @@ from questionnaires.models import (
     StaffUser,
 )
 from questionnaires.services import families
+from tests.questionnaires.factories import service_of
 
 
 def _date_parts(prefix: str, value: date | None) -> dict[str, str]:
@@ -91,7 +92,7 @@ def test_the_service_comes_from_the_user_never_the_form(
 
 @pytest.mark.parametrize("typed", ["RV-0042", "rv-0042", "  RV-0042 "])
 def test_a_label_clash_is_a_plain_error(client: Client, clinician: StaffUser, typed: str) -> None:
-    families.register_family(clinician.service, "RV-0042", "Ada", "mother", date(2026, 1, 1))
+    families.register_family(service_of(clinician), "RV-0042", "Ada", "mother", date(2026, 1, 1))
     client.force_login(clinician)
     response = client.post(reverse("staff:family_new"), _family_data(label=typed))
     assert response.status_code == 200
@@ -106,7 +107,7 @@ def test_a_label_taken_at_the_same_moment_is_still_a_plain_error(
 ) -> None:
     """The form's check passes, then another clinician's save wins: the database constraint
     decides and the clinician sees the same plain message, never a 500."""
-    families.register_family(clinician.service, "RV-0042", "Ada", "mother", date(2026, 1, 1))
+    families.register_family(service_of(clinician), "RV-0042", "Ada", "mother", date(2026, 1, 1))
     monkeypatch.setattr("portal.staff.family_forms.label_is_taken", lambda service, label: False)
     answers = iter([False, True])
     monkeypatch.setattr(families, "label_is_taken", lambda s, label: next(answers))

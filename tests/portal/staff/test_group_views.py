@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
+from pytest_django import Settings
 
 from questionnaires.models import (
     AuditEvent,
@@ -313,7 +314,7 @@ def test_an_unknown_timepoint_is_a_bad_request(fran: Client, group: ParentGroup)
 
 
 def test_room_page_shows_the_code_and_qr_and_nobody(
-    fran: Client, group: ParentGroup, start: GroupCollection, settings: Any
+    fran: Client, group: ParentGroup, start: GroupCollection, settings: Settings
 ) -> None:
     settings.SITE_BASE_URL = "https://portal.example.nhs.uk"
     together_time.join_start(start, "Maryam", "mother", BABY)
@@ -393,6 +394,13 @@ def _score_numbers() -> set[str]:
     return numbers
 
 
+def _roster_row(fragment: str, name: str) -> str:
+    """The roster row after the parent's name cell."""
+    found = re.search(rf"{name}</td>(.*?)</tr>", fragment, re.S)
+    assert found is not None, name
+    return found.group(1)
+
+
 def test_roster_shows_status_and_never_answers_or_scores(
     fran: Client, group: ParentGroup, start: GroupCollection
 ) -> None:
@@ -406,10 +414,7 @@ def test_roster_shows_status_and_never_answers_or_scores(
     assert ScoreRecord.objects.exists()
 
     fragment = fran.get(_url("roster", group)).content.decode()
-    rows = {
-        name: re.search(rf"{name}</td>(.*?)</tr>", fragment, re.S).group(1)  # type: ignore[union-attr]
-        for name in ("Maryam", "Zofia", "Amara", "Bea")
-    }
+    rows = {name: _roster_row(fragment, name) for name in ("Maryam", "Zofia", "Amara", "Bea")}
     assert ">Sent</strong>" in rows["Maryam"]
     assert ">Not started</strong>" in rows["Zofia"]
     assert ">In progress</strong>" in rows["Amara"]
@@ -438,7 +443,7 @@ def test_roster_follows_the_end_answers(
     end = together_time.open_collection(group, Timepoint.T2)
     together_time.return_for_end(end, joined.participant)
     fragment = fran.get(_url("roster", group)).content.decode()
-    row = re.search(r"Maryam</td>(.*?)</tr>", fragment, re.S).group(1)  # type: ignore[union-attr]
+    row = _roster_row(fragment, "Maryam")
     assert row.count(">Not started</strong>") == 2
 
 

@@ -5,7 +5,6 @@ LINK-6."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -22,7 +21,7 @@ from questionnaires.models import (
 )
 from questionnaires.roles import Role
 from questionnaires.services import invitations, responses
-from tests.conftest import make_staff
+from tests.conftest import ClientResponse, make_staff
 from tests.questionnaires import factories
 
 LINK_PATTERN = re.compile(r"https?://[^/\s\"<]+(/p/[A-Za-z0-9_-]+)")
@@ -31,7 +30,7 @@ LINK_PATTERN = re.compile(r"https?://[^/\s\"<]+(/p/[A-Za-z0-9_-]+)")
 CODE_PATTERN = re.compile(r'id="short-code">\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*<')
 
 
-def _issue(client: Client, episode: Episode, timepoint: str = "T1") -> Any:
+def _issue(client: Client, episode: Episode, timepoint: str = "T1") -> ClientResponse:
     return client.post(
         reverse("staff:invitation_issue", kwargs={"episode_id": episode.id}),
         {"timepoint": timepoint},
@@ -75,7 +74,7 @@ def test_anonymous_users_are_sent_to_sign_in(client: Client, service: Service) -
 
 def test_a_facilitator_only_user_is_refused(client: Client, facilitator: StaffUser) -> None:
     """AZ-3: facilitators see group completion, never a family's record."""
-    episode = factories.episode(facilitator.service)  # type: ignore[arg-type]
+    episode = factories.episode(factories.service_of(facilitator))
     invitation = invitations.issue_invitation(episode, "T1").invitation
     client.force_login(facilitator)
     for method, url in _all_urls(episode, invitation):
@@ -91,7 +90,7 @@ def test_another_services_records_are_not_found(
 ) -> None:
     """AZ-2: a clinician of another service gets 404 for every record by id, and nothing
     changes."""
-    episode = factories.episode(clinician.service, clinician)
+    episode = factories.episode(factories.service_of(clinician), clinician)
     invitation = invitations.issue_invitation(episode, "T1", actor=clinician).invitation
     client.force_login(outsider)
     urls = _all_urls(episode, invitation)[3:]
@@ -114,7 +113,7 @@ def test_unknown_ids_are_not_found(client: Client, clinician: StaffUser) -> None
 
 def test_issuing_and_revoking_are_post_only(client: Client, clinician: StaffUser) -> None:
     """LINK-6: a GET changes nothing."""
-    episode = factories.episode(clinician.service, clinician)
+    episode = factories.episode(factories.service_of(clinician), clinician)
     invitation = invitations.issue_invitation(episode, "T1").invitation
     client.force_login(clinician)
     issue = reverse("staff:invitation_issue", kwargs={"episode_id": episode.id})
@@ -130,14 +129,14 @@ def test_issuing_and_revoking_are_post_only(client: Client, clinician: StaffUser
 def test_an_unknown_timepoint_is_a_bad_request(
     client: Client, clinician: StaffUser, timepoint: str
 ) -> None:
-    episode = factories.episode(clinician.service, clinician)
+    episode = factories.episode(factories.service_of(clinician), clinician)
     client.force_login(clinician)
     assert _issue(client, episode, timepoint).status_code == 400
     assert not Invitation.objects.exists()
 
 
 def test_viewing_a_family_is_audited(client: Client, clinician: StaffUser) -> None:
-    episode = factories.episode(clinician.service, clinician)
+    episode = factories.episode(factories.service_of(clinician), clinician)
     client.force_login(clinician)
     client.get(reverse("staff:family_detail", kwargs={"family_id": episode.family_id}))
     event = AuditEvent.objects.get(action="family.viewed")
@@ -149,7 +148,7 @@ def test_viewing_a_family_is_audited(client: Client, clinician: StaffUser) -> No
 def test_the_family_page_shows_episodes_and_link_statuses(
     client: Client, clinician: StaffUser
 ) -> None:
-    episode = factories.episode(clinician.service, clinician)
+    episode = factories.episode(factories.service_of(clinician), clinician)
     sent = invitations.issue_invitation(episode, "T1", actor=clinician).invitation
     revoked = invitations.issue_invitation(episode, "T1", actor=clinician).invitation
     invitations.revoke_invitation(revoked)
@@ -170,7 +169,7 @@ def test_the_family_page_shows_episodes_and_link_statuses(
 def test_issuing_shows_a_link_a_qr_code_and_a_code_that_all_work(
     client: Client, clinician: StaffUser
 ) -> None:
-    episode = factories.episode(clinician.service, clinician, infant_age_days=200)
+    episode = factories.episode(factories.service_of(clinician), clinician, infant_age_days=200)
     client.force_login(clinician)
     response = _issue(client, episode)
 
@@ -211,7 +210,7 @@ def test_issuing_shows_a_link_a_qr_code_and_a_code_that_all_work(
 def test_a_baby_not_born_yet_gets_a_note_on_the_issued_page(
     client: Client, clinician: StaffUser
 ) -> None:
-    episode = factories.episode(clinician.service, clinician, infant_age_days=None)
+    episode = factories.episode(factories.service_of(clinician), clinician, infant_age_days=None)
     client.force_login(clinician)
     page = _issue(client, episode, "T1").content.decode()
     assert "ASQ:SE-2 left out: the baby is not born yet." in page
@@ -220,7 +219,7 @@ def test_a_baby_not_born_yet_gets_a_note_on_the_issued_page(
 
 def test_the_plain_token_and_code_are_stored_nowhere(client: Client, clinician: StaffUser) -> None:
     """LINK-1: only keyed hashes are kept; the token is in no column, audit entry or session."""
-    episode = factories.episode(clinician.service, clinician)
+    episode = factories.episode(factories.service_of(clinician), clinician)
     client.force_login(clinician)
     page = _issue(client, episode).content.decode()
     link_match, code_match = LINK_PATTERN.search(page), CODE_PATTERN.search(page)
@@ -242,7 +241,7 @@ def test_the_plain_token_and_code_are_stored_nowhere(client: Client, clinician: 
 
 
 def test_revoking_stops_the_link(client: Client, clinician: StaffUser) -> None:
-    episode = factories.episode(clinician.service, clinician)
+    episode = factories.episode(factories.service_of(clinician), clinician)
     client.force_login(clinician)
     page = _issue(client, episode).content.decode()
     link_match = LINK_PATTERN.search(page)

@@ -3,8 +3,6 @@ only."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -16,10 +14,11 @@ from questionnaires.models import (
     LoafRating,
     StaffUser,
 )
+from tests.conftest import ClientResponse
 from tests.questionnaires import factories
 
 
-def _loaf_post(client: Client, episode: Episode, **fields: str) -> Any:
+def _loaf_post(client: Client, episode: Episode, **fields: str) -> ClientResponse:
     prefix = f"loaf-{episode.pk.hex[:8]}"
     today = timezone.localdate()
     data = {
@@ -39,7 +38,7 @@ def _loaf_post(client: Client, episode: Episode, **fields: str) -> Any:
 
 
 def test_recording_loaf_and_the_change_category(client: Client, clinician: StaffUser) -> None:
-    episode = factories.episode(clinician.service, clinician)  # type: ignore[arg-type]
+    episode = factories.episode(factories.service_of(clinician), clinician)
     client.force_login(clinician)
     first = _loaf_post(client, episode)
     assert first.status_code == 302
@@ -79,7 +78,7 @@ def test_recording_loaf_and_the_change_category(client: Client, clinician: Staff
 def test_loaf_form_errors_are_plain_and_nothing_is_saved(
     client: Client, clinician: StaffUser, fields: dict[str, str], message: str
 ) -> None:
-    episode = factories.episode(clinician.service, clinician)  # type: ignore[arg-type]
+    episode = factories.episode(factories.service_of(clinician), clinician)
     client.force_login(clinician)
     response = _loaf_post(client, episode, **fields)
     assert response.status_code == 400
@@ -90,7 +89,7 @@ def test_loaf_form_errors_are_plain_and_nothing_is_saved(
 
 
 def test_loaf_record_is_post_only(client: Client, clinician: StaffUser) -> None:
-    episode = factories.episode(clinician.service, clinician)  # type: ignore[arg-type]
+    episode = factories.episode(factories.service_of(clinician), clinician)
     client.force_login(clinician)
     url = reverse("staff:loaf_record", kwargs={"episode_id": episode.id})
     assert client.get(url).status_code == 405

@@ -19,7 +19,7 @@ from tests.questionnaires import factories
 
 
 def test_record_loaf_service_validates_with_scoring_loaf(clinician: StaffUser) -> None:
-    episode = factories.episode(clinician.service, clinician)  # type: ignore[arg-type]
+    episode = factories.episode(factories.service_of(clinician), clinician)
     today = timezone.localdate()
     for level in (0, 5, "x", 2.0, True):
         with pytest.raises(loaf_ratings.LoafInvalid):
@@ -27,7 +27,7 @@ def test_record_loaf_service_validates_with_scoring_loaf(clinician: StaffUser) -
                 episode,
                 "T1",
                 "A",
-                level,  # type: ignore[arg-type]
+                level,  # type: ignore[arg-type]  # wrong types on purpose: the service checks
                 today,
                 clinician,
                 "Mother",

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 import scoring
 from questionnaires import scoring_adapter
-from questionnaires.models import ResponseStatus, ScoreRecord, Service
+from questionnaires.models import Response, ResponseStatus, ScoreRecord, Service
 from questionnaires.services import responses
 from tests.questionnaires import factories
 
@@ -14,13 +14,13 @@ MORS_WARM = {str(i): ("5" if i in (1, 3, 4, 6, 8, 11, 13) else "0") for i in ran
 
 
 @pytest.fixture
-def sent_response(service: Service):  # type: ignore[no-untyped-def]
+def sent_response(service: Service) -> Response:
     _, response = factories.invited_response(service)
     factories.answer_all(response, {"prfq": PRFQ_ALL_SIX, "mors_sf": MORS_WARM})
     return responses.submit_response(response)
 
 
-def test_submit_stores_scores_with_versions(sent_response) -> None:  # type: ignore[no-untyped-def]
+def test_submit_stores_scores_with_versions(sent_response: Response) -> None:
     records = {
         r.measure.instrument.code: r
         for r in ScoreRecord.objects.select_related("measure__instrument")
@@ -38,7 +38,7 @@ def test_submit_stores_scores_with_versions(sent_response) -> None:  # type: ign
         assert record.result == scoring_adapter.score_measure(record.measure).to_dict()
 
 
-def test_submit_twice_scores_once(sent_response) -> None:  # type: ignore[no-untyped-def]
+def test_submit_twice_scores_once(sent_response: Response) -> None:
     again = responses.submit_response(sent_response)
     assert again.status == ResponseStatus.SUBMITTED
     assert again.submitted_at == sent_response.submitted_at
@@ -46,7 +46,9 @@ def test_submit_twice_scores_once(sent_response) -> None:  # type: ignore[no-unt
     assert ScoreRecord.objects.count() == sent_response.measures.count()
 
 
-def test_rescore_reports_nothing_when_nothing_changed(sent_response, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_rescore_reports_nothing_when_nothing_changed(
+    sent_response: Response, capsys: pytest.CaptureFixture[str]
+) -> None:
     call_command("rescore")
     out = capsys.readouterr().out
     assert f"rescored: {sent_response.measures.count()}" in out
@@ -55,7 +57,9 @@ def test_rescore_reports_nothing_when_nothing_changed(sent_response, capsys) -> 
     assert ScoreRecord.objects.filter(is_current=False).count() == sent_response.measures.count()
 
 
-def test_rescore_reports_a_changed_score(sent_response, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_rescore_reports_a_changed_score(
+    sent_response: Response, capsys: pytest.CaptureFixture[str]
+) -> None:
     # Simulate a stored score from an older, wrong scoring version.
     record = ScoreRecord.objects.get(measure__instrument__code="prfq", is_current=True)
     record.result = {**record.result, "subscales": {"PM": 1.0, "CMS": 1.0, "IC": 1.0}}
@@ -73,7 +77,9 @@ def test_asq_response_is_scored_at_the_babys_interval(service: Service) -> None:
     asq = response.measures.get(instrument__code="asq_se2")
     assert asq.asq_interval == 6
     definition = scoring_adapter.definition_of(asq.instrument)
-    items = definition.interval(6).items
+    interval = definition.interval(6)
+    assert interval is not None
+    items = interval.items
     for item in items:
         responses.save_answer(asq, str(item.number), "sometimes", concern=item.number == 1)
     responses.submit_response(response)

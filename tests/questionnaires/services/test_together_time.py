@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from pytest_django import Settings
 
 from questionnaires import credentials
 from questionnaires.models import (
@@ -163,9 +164,9 @@ def test_rejecting_a_provisional_match_unlinks_it(
 
 
 def test_room_code_lifetime_can_be_shorter_than_the_day(
-    group: ParentGroup, settings: object
+    group: ParentGroup, settings: Settings
 ) -> None:
-    settings.ROOM_CODE_HOURS = 2  # type: ignore[attr-defined]
+    settings.ROOM_CODE_HOURS = 2
     collection = together_time.open_collection(group, Timepoint.T1)
     lifetime = collection.expires_at - timezone.now()
     assert lifetime <= timedelta(hours=2)

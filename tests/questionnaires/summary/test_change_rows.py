@@ -10,7 +10,7 @@ from tests.questionnaires import factories
 
 
 def test_change_is_described_in_words_with_direction(clinician: StaffUser) -> None:
-    episode = factories.episode(clinician.service, clinician)  # type: ignore[arg-type]
+    episode = factories.episode(factories.service_of(clinician), clinician)
     factories.send(
         episode,
         "T1",
@@ -45,7 +45,7 @@ def test_change_is_described_in_words_with_direction(clinician: StaffUser) -> No
 
 
 def test_asq_crossing_notes_different_intervals(clinician: StaffUser) -> None:
-    episode = factories.episode(clinician.service, clinician)  # type: ignore[arg-type]
+    episode = factories.episode(factories.service_of(clinician), clinician)
     factories.send(episode, "T1", {"asq_se2": factories.asq_answers(23, "sometimes")})
     # 12-month questionnaire, every answer worth 0 points with the demo keys' first letter Z.
     zero = {str(n): ("often_always" if n % 2 else "rarely_never") for n in range(1, 28)}

@@ -132,7 +132,9 @@ def test_record_and_pdf_report_an_unknown_flag_as_unrecognised(
     scored_family: ScoreRecord, client: Client, clinician: StaffUser
 ) -> None:
     client.force_login(clinician)
-    family_id = scored_family.measure.response.invitation.episode.family_id  # type: ignore[union-attr]
+    invitation = scored_family.measure.response.invitation
+    assert invitation is not None
+    family_id = invitation.episode.family_id
     page = client.get(reverse("staff:family_detail", kwargs={"family_id": family_id}))
     text = page.content.decode()
     assert page.status_code == 200
