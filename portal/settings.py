@@ -61,6 +61,15 @@ ROOM_CODE_HOURS = env_int("ROOM_CODE_HOURS", 0)
 # LINK-5: failed link or code look-ups allowed per client in a window before 429.
 CODE_FAILURE_LIMIT = env_int("CODE_FAILURE_LIMIT", 10)
 CODE_FAILURE_WINDOW_MINUTES = env_int("CODE_FAILURE_WINDOW_MINUTES", 10)
+# LINK-10: joins and details attempts at one room code, per client and per code, in a window.
+# A shared tablet serves a whole room, so the per-client figure allows a group's worth of
+# parents; the per-code figure caps a flood from a leaked code (rotating the code resets it).
+GROUP_JOINS_PER_CLIENT = env_int("GROUP_JOINS_PER_CLIENT", 12)
+GROUP_JOINS_PER_CODE = env_int("GROUP_JOINS_PER_CODE", 60)
+GROUP_JOIN_WINDOW_MINUTES = env_int("GROUP_JOIN_WINDOW_MINUTES", 60)
+# LINK-9: where "Exit this page" takes a parent: a neutral page that gives nothing away
+# (the GOV.UK "Exit this page" component's default).
+EXIT_PAGE_URL = os.environ.get("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")
 
 # The public address parents' links and QR codes point at, e.g. https://portal.example.nhs.uk
 SITE_BASE_URL = os.environ.get("SITE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -231,8 +240,22 @@ STORAGES = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # LOG-2: Django's request log writes the path of every 4xx ("Not Found: /p/<token>"); the
+    # filter redacts credentials in paths on every logger that writes request paths, and on the
+    # handler for anything else.
+    "filters": {"redact_credentials": {"()": "portal.security.log_redaction.RedactCredentials"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_credentials"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # LINK-2 / LOG-2: request lines can carry entry tokens, so the server's request log stays quiet.
-    "loggers": {"django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+    "loggers": {
+        # Filters on these loggers act before any handler, whoever attached it.
+        "django.request": {"filters": ["redact_credentials"]},
+        "django.security": {"filters": ["redact_credentials"]},
+        # LINK-2 / LOG-2: the development server's request lines stay quiet as well.
+        "django.server": {
+            "handlers": ["console"],
+            "level": "WARNING",
+            "propagate": False,
+            "filters": ["redact_credentials"],
+        },
+    },
 }

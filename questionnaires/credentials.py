@@ -33,6 +33,26 @@ def credential_hash(value: str) -> str:
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 
+def new_seed() -> str:
+    return secrets.token_hex(16)
+
+
+def derived_code(seed: str, length: int = PERSONAL_CODE_LENGTH) -> str:
+    """A code computed from a stored random seed and the credential key: the plain code need
+    never be kept (not in a session row, not in a table), yet the parent can be shown it again.
+    A database copy without the key gives nothing; with the key, the keyed hashes would fall to
+    the same search, so this is no weaker than storing only the hash."""
+    digest = hmac.new(
+        settings.CREDENTIAL_HASH_KEY.encode(), f"derived-code:{seed}".encode(), hashlib.sha256
+    ).digest()
+    number = int.from_bytes(digest, "big")
+    letters = []
+    for _ in range(length):
+        number, index = divmod(number, len(CODE_ALPHABET))
+        letters.append(CODE_ALPHABET[index])
+    return "".join(letters)
+
+
 def display_code(code: str) -> str:
     """Groups of four are easier to read out and copy: K7QP-M2XD."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))

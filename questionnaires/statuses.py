@@ -10,7 +10,7 @@ from datetime import datetime
 from django.db.models import TextChoices
 from django.utils import timezone
 
-from questionnaires.models import GroupCollection, Invitation, ResponseStatus
+from questionnaires.models import GroupCollection, Invitation, MatchStatus, ResponseStatus
 
 
 class InvitationStatus(TextChoices):
@@ -123,3 +123,14 @@ def collection_state(collection: GroupCollection, now: datetime | None = None) -
 
 def collection_is_open(collection: GroupCollection) -> bool:
     return collection_state(collection) == CollectionState.OPEN
+
+
+# End answers that came in by nickname and baby's date and wait for a facilitator: until then
+# they are nobody's clinical data (LINK-8, HAZ-W4).
+PENDING_MATCH = frozenset({MatchStatus.PROVISIONAL, MatchStatus.UNMATCHED})
+
+
+def awaits_matching(invitation: Invitation) -> bool:
+    """Select the match review with the invitation (select_related) to keep lists to a query."""
+    review = getattr(invitation, "match_review", None)
+    return review is not None and review.status in PENDING_MATCH

@@ -28,7 +28,7 @@ def parent_copy(request: HttpRequest) -> HttpResponse:
     finished = parent_session.finished(request) or {}
     response_id = finished.get("response_id")
     # On a shared tablet the next parent may be holding it: no copy there.
-    if not response_id or finished.get("next_parent_url"):
+    if not response_id or finished.get(parent_session.SHARED_COLLECTION_KEY):
         return session_ended(request)
     response = entry.sent_response(response_id)
     sent_at = response.submitted_at if response else None

@@ -68,3 +68,17 @@ class JoinForm(forms.Form):
         if value < baby_dates.oldest_birth_date(today):
             raise forms.ValidationError("Check the year of your baby's date of birth")
         return value
+
+
+class GroupNoticeForm(forms.Form):
+    """The group's privacy notice: the parent agrees before giving any details."""
+
+    consent = forms.ChoiceField(
+        label="Do you agree to answer the questions?",
+        choices=[("yes", "Yes, I agree"), ("no", "No, I do not agree")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select yes if you agree to answer the questions",
+            "invalid_choice": "Select yes if you agree to answer the questions",
+        },
+    )

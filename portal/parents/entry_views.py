@@ -11,7 +11,7 @@ from portal.parents import parent_session
 from portal.parents.entry_forms import CodeForm
 from portal.security import ratelimit
 from questionnaires.credentials import normalise_code
-from questionnaires.models import Invitation
+from questionnaires.models import GroupParticipant, Invitation
 from questionnaires.selectors import entry
 from questionnaires.services import invitations, together_time
 
@@ -29,8 +29,13 @@ def not_working(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _enter(request: HttpRequest, invitation: Invitation, how: str) -> HttpResponse:
-    parent_session.bind(request, invitation)
+def _enter(
+    request: HttpRequest,
+    invitation: Invitation,
+    how: str,
+    participant: GroupParticipant | None = None,
+) -> HttpResponse:
+    parent_session.bind(request, invitation, participant)
     invitations.record_entry(invitation, how)
     response = redirect("parents:welcome")
     # The link's token must not travel on as a Referer from here (LINK-2).
@@ -82,6 +87,4 @@ def _route_code(request: HttpRequest, code: str) -> HttpResponse | None:
     invitation = together_time.invitation_for_return_code(participant)
     if invitation is None:
         return render(request, "parents/group_nothing_open.html", {"group": participant.group})
-    response = _enter(request, invitation, "return code")
-    request.session[parent_session.RETURN_CODE_KEY] = code
-    return response
+    return _enter(request, invitation, "return code", participant)

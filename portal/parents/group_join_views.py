@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from portal.parents import entry_views, parent_session
-from portal.parents.entry_forms import JoinForm
+from portal.parents.entry_forms import GroupNoticeForm, JoinForm
 from portal.security import ratelimit
-from questionnaires.models import GroupCollection, GroupParticipant, Invitation, Timepoint
+from questionnaires.models import GroupCollection, GroupParticipant, Timepoint
 from questionnaires.selectors import entry
 from questionnaires.services import together_time
 
@@ -21,13 +21,12 @@ from questionnaires.services import together_time
 DEVICE_COOKIE = "tt_parent"
 DEVICE_SALT = "portal.parents.device"
 DEVICE_MAX_AGE = 400 * 24 * 3600
-SHARED_KEY = "parent_shared_device"
 
 
 def remembered_participant(
-    request: HttpRequest, collection: GroupCollection
+    request: HttpRequest, collection: GroupCollection, shared: bool
 ) -> GroupParticipant | None:
-    if request.session.get(SHARED_KEY):
+    if shared:
         return None
     value = request.get_signed_cookie(
         DEVICE_COOKIE, default=None, salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE
@@ -53,20 +52,10 @@ def remember(response: HttpResponse, participant: GroupParticipant) -> None:
     )
 
 
-def _bind(
-    request: HttpRequest,
-    invitation: Invitation,
-    shared: bool,
-    return_code: str | None = None,
-    next_url: str | None = None,
-) -> None:
-    parent_session.bind(request, invitation)
-    if shared:
-        request.session[SHARED_KEY] = True
-    if return_code:
-        request.session[parent_session.RETURN_CODE_KEY] = return_code
-    if next_url:
-        request.session[parent_session.NEXT_PARENT_URL_KEY] = next_url
+def _page(
+    request: HttpRequest, template: str, context: dict[str, object], status: int = 200
+) -> HttpResponse:
+    return render(request, f"parents/{template}", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -77,42 +66,54 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     if collection is None:
         return entry_views.not_working(request)
     shared = request.GET.get("shared") == "1" or request.POST.get("shared") == "1"
-    next_url = request.path + ("?shared=1" if shared else "")
     group = collection.group
-    known = remembered_participant(request, collection) if not shared else None
+    context: dict[str, object] = {"group": group, "collection": collection, "shared": shared}
+    if shared and request.method == "GET" and parent_session.invitation(request) is not None:
+        # A shared tablet handed on mid-way: the previous parent's session ends here, so
+        # nothing of theirs is reachable from the join page (finding 3 of the parent review).
+        parent_session.start(request)
 
+    known = remembered_participant(request, collection, shared)
     if collection.timepoint == Timepoint.T2 and known is not None:
         if request.method == "POST" and "continue_as" in request.POST:
             invitation = together_time.return_for_end(collection, known)
-            _bind(request, invitation, shared)
+            parent_session.bind(request, invitation, participant=known)
             return redirect("parents:welcome")
-        return render(
-            request,
-            "parents/group_welcome_back.html",
-            {"group": group, "participant": known, "collection": collection},
-        )
+        return _page(request, "group_welcome_back.html", {**context, "participant": known})
 
-    form = JoinForm(request.POST or None) if request.method == "POST" else JoinForm()
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if collection.timepoint == Timepoint.T1:
-            joined = together_time.join_start(
-                collection, data["nickname"], data["relationship"], data["baby_date"]
-            )
-            _bind(
-                request, joined.invitation, shared, joined.return_code, next_url if shared else None
-            )
-            response = redirect("parents:welcome")
-            if not shared:
-                remember(response, joined.participant)
-            return response
-        invitation = together_time.return_by_details(
-            collection, data["nickname"], data["relationship"], data["baby_date"]
+    # The privacy notice comes before anything is asked (finding 9): nothing is stored about a
+    # parent who says no or goes away.
+    if request.method == "POST" and ("notice" in request.POST or "consent" in request.POST):
+        notice = GroupNoticeForm(request.POST)
+        if not notice.is_valid():
+            return _page(request, "group_notice.html", {**context, "form": notice})
+        if notice.cleaned_data["consent"] != "yes":
+            return _page(request, "group_declined.html", context)
+        parent_session.agree_to_notice(
+            request, collection, together_time.GROUP_CONSENT_WORDING_VERSION
         )
-        _bind(request, invitation, shared, next_url=next_url if shared else None)
-        return redirect("parents:welcome")
-    return render(
-        request,
-        "parents/group_join.html",
-        {"group": group, "collection": collection, "form": form, "shared": shared},
-    )
+        return redirect(request.path + ("?shared=1" if shared else ""))
+    if not parent_session.has_agreed(request, collection):
+        return _page(request, "group_notice.html", {**context, "form": GroupNoticeForm()})
+
+    form = JoinForm(request.POST) if request.method == "POST" else JoinForm()
+    if request.method != "POST" or not form.is_valid():
+        return _page(request, "group_join.html", {**context, "form": form})
+    if ratelimit.joins_blocked(request, collection):
+        return _page(request, "group_join_limited.html", context, status=429)
+    ratelimit.record_join(request, collection)
+    data = form.cleaned_data
+    details = (data["nickname"], data["relationship"], data["baby_date"])
+    shared_collection = collection if shared else None
+    if collection.timepoint == Timepoint.T1:
+        joined = together_time.join_start(collection, *details)
+        parent_session.bind(request, joined.invitation, joined.participant, shared_collection)
+        response = redirect("parents:welcome")
+        if not shared:
+            remember(response, joined.participant)
+        return response
+    # Details never lead into anyone's existing answers: a new response of the parent's own,
+    # held for a facilitator to match (LINK-8). The parent sees the same either way.
+    invitation = together_time.return_by_details(collection, *details)
+    parent_session.bind(request, invitation, shared_collection=shared_collection)
+    return redirect("parents:welcome")

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.parents import parent_session
-from questionnaires import credentials
 from questionnaires.models import ResponseStatus
 from questionnaires.parent_steps import ResponseSteps
+from questionnaires.selectors import entry
 from questionnaires.selectors.instruments import current_definitions
 from questionnaires.services import responses
-from questionnaires.statuses import invitation_is_usable
+from questionnaires.statuses import collection_is_open, invitation_is_usable
 
 
 def session_ended(request: HttpRequest) -> HttpResponse:
@@ -51,7 +52,7 @@ def welcome(request: HttpRequest) -> HttpResponse:
         {
             "measures": measures,
             "service": invitation.episode.family.service,
-            "return_code": credentials.display_code(parent_session.return_code(request)),
+            "return_code": parent_session.return_code(request),
         },
     )
 
@@ -69,7 +70,38 @@ def sent(request: HttpRequest) -> HttpResponse:
             return session_ended(request)
         service = response.invitation.episode.family.service
         finished = {"contact_line": service.contact_line, "crisis_text": service.crisis_text}
-    return render(request, "parents/sent.html", {"finished": finished})
+    context = {
+        "finished": finished,
+        "return_code": parent_session.return_code(request),
+        "shared": parent_session.shared_collection_id(request) is not None,
+    }
+    return render(request, "parents/sent.html", context)
+
+
+@require_POST
+def next_parent(request: HttpRequest) -> HttpResponse:
+    """A shared tablet handed to the next parent: this parent's session ends on the server, so
+    Back, history and the sent page show nothing of theirs (finding 3 of the parent review)."""
+    collection_id = parent_session.shared_collection_id(request)
+    collection = entry.collection_by_id(collection_id) if collection_id else None
+    parent_session.start(request)
+    if collection is None or not collection_is_open(collection):
+        return redirect("home")
+    return redirect(reverse("parents:group_join", kwargs={"code": collection.code}) + "?shared=1")
+
+
+@require_http_methods(["GET", "POST"])
+def exit_page(request: HttpRequest) -> HttpResponse:
+    """ "Exit this page" (LINK-9): the parent's session ends on the server, the browser is told
+    to forget this site's cookies, storage and cache, and it goes to a neutral site. A GET does
+    this too, so the button works as a plain link without JavaScript; it can only ever end the
+    caller's own session (answers stay saved), so a forged link can do no more than that."""
+    request.session.flush()
+    response = HttpResponse(status=303)
+    response["Location"] = settings.EXIT_PAGE_URL
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @require_GET

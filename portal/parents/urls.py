@@ -17,4 +17,6 @@ urlpatterns = [
     path("questionnaire/sent", journey_views.sent, name="sent"),
     path("questionnaire/my-answers.pdf", copy_views.parent_copy, name="copy"),
     path("questionnaire/declined", journey_views.declined, name="declined"),
+    path("questionnaire/next-parent", journey_views.next_parent, name="next_parent"),
+    path("exit", journey_views.exit_page, name="exit"),
 ]

@@ -25,7 +25,17 @@ urlpatterns = [
     path(
         "<uuid:group_id>/poster/<uuid:collection_id>", group_views.collection_poster, name="poster"
     ),
+    path(
+        "<uuid:group_id>/parents/<uuid:participant_id>/remove",
+        group_views.join_remove,
+        name="remove_join",
+    ),
     path("<uuid:group_id>/matches", match_views.match_list, name="matches"),
+    path(
+        "<uuid:group_id>/matches/<uuid:review_id>/remove",
+        match_views.match_remove,
+        name="match_remove",
+    ),
     path(
         "<uuid:group_id>/matches/<uuid:review_id>/confirm",
         match_views.match_confirm,

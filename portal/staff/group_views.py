@@ -23,7 +23,12 @@ from questionnaires.models import ParentGroup
 from questionnaires.pdf import poster
 from questionnaires.roles import GROUP_ROLES, works_with_families
 from questionnaires.selectors import roster
-from questionnaires.selectors.scope import get_collection_for, get_group_for, groups_for
+from questionnaires.selectors.scope import (
+    get_collection_for,
+    get_group_for,
+    get_participant_for,
+    groups_for,
+)
 from questionnaires.services import audit, together_time
 from questionnaires.statuses import CollectionState, collection_state
 
@@ -119,6 +124,23 @@ def group_roster(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
         "sees_families": works_with_families(request.user),
     }
     return render(request, "staff/groups/_roster.html", context)
+
+
+@role_required(GROUP_ROLES)
+@require_POST
+def join_remove(
+    request: HttpRequest, group_id: uuid.UUID, participant_id: uuid.UUID
+) -> HttpResponse:
+    """A junk join (someone not in the group, a double tap): removed with everything it made,
+    if no answers were sent (finding 6 of the parent review)."""
+    participant = get_participant_for(request.user, participant_id, group_id)
+    try:
+        together_time.remove_join(participant, actor=staff_user(request))
+    except together_time.JoinHasAnswers:
+        messages.error(request, f"{participant.nickname} has sent answers, so they are kept.")
+    else:
+        messages.success(request, f"{participant.nickname} is removed from the group.")
+    return redirect("groups:detail", group_id=group_id)
 
 
 # --- Collections ------------------------------------------------------------------------------

@@ -15,9 +15,10 @@ from portal.security.access import role_required, staff_user
 from portal.staff.group_forms import LinkForm
 from questionnaires.models import GroupParticipant, MatchReview, MatchStatus, ParentGroup
 from questionnaires.roles import GROUP_ROLES
-from questionnaires.selectors.roster import PENDING_MATCH, pending_reviews
+from questionnaires.selectors.roster import pending_reviews
 from questionnaires.selectors.scope import get_group_for, get_review_for
 from questionnaires.services import together_time
+from questionnaires.statuses import PENDING_MATCH
 
 ALREADY_DECIDED = "Someone has already decided that match."
 
@@ -80,8 +81,19 @@ def match_confirm(request: HttpRequest, group_id: uuid.UUID, review_id: uuid.UUI
         if not form.is_valid():
             return _matches_page(request, group, (review.pk, form))
         participant = form.cleaned_data["participant"]
-    together_time.confirm_match(review, participant, actor=staff_user(request))
-    messages.success(request, f"The end answers are linked to {participant.nickname}.")
+    try:
+        together_time.confirm_match(review, participant, actor=staff_user(request))
+    except together_time.MatchAlreadyDecided:
+        messages.error(request, ALREADY_DECIDED)
+    except together_time.AlreadyHasEndAnswers:
+        messages.error(
+            request,
+            f"{participant.nickname} already has end answers from this session, from their own "
+            "phone or return code. These answers stay unlinked: choose another parent, or "
+            "“None of these parents”.",
+        )
+    else:
+        messages.success(request, f"The end answers are linked to {participant.nickname}.")
     return redirect("groups:matches", group_id=group_id)
 
 
@@ -92,9 +104,29 @@ def match_reject(request: HttpRequest, group_id: uuid.UUID, review_id: uuid.UUID
     if review.status not in PENDING_MATCH:
         messages.error(request, ALREADY_DECIDED)
         return redirect("groups:matches", group_id=group_id)
-    together_time.reject_match(review, actor=staff_user(request))
-    messages.success(
-        request,
-        f"The end answers from {review.nickname} are not linked to anyone in this group.",
-    )
+    try:
+        together_time.reject_match(review, actor=staff_user(request))
+    except together_time.MatchAlreadyDecided:
+        messages.error(request, ALREADY_DECIDED)
+    else:
+        messages.success(
+            request,
+            f"The end answers from {review.nickname} are not linked to anyone in this group.",
+        )
+    return redirect("groups:matches", group_id=group_id)
+
+
+@role_required(GROUP_ROLES)
+@require_POST
+def match_remove(request: HttpRequest, group_id: uuid.UUID, review_id: uuid.UUID) -> HttpResponse:
+    """Junk in the queue (someone who is not in the group): removed, if nothing was sent."""
+    review = get_review_for(request.user, review_id, group_id)
+    try:
+        together_time.remove_unmatched(review, actor=staff_user(request))
+    except together_time.MatchAlreadyDecided:
+        messages.error(request, ALREADY_DECIDED)
+    except together_time.JoinHasAnswers:
+        messages.error(request, "These answers were sent, so they are kept. Link them instead.")
+    else:
+        messages.success(request, f"The answers from {review.nickname} are removed.")
     return redirect("groups:matches", group_id=group_id)

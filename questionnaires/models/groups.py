@@ -56,8 +56,11 @@ class GroupCollection(models.Model):
 
 
 class GroupParticipant(models.Model):
-    """A parent in a group. Their family record holds the baby's details; the return code
-    (stored only as a hash) lets them find their start answers again on another phone."""
+    """A parent in a group. Their family record holds the baby's details; the return code lets
+    them find their answers again on another phone. The code is never stored: it is derived
+    from `return_code_seed` with the credential key (questionnaires.credentials), so it can be
+    shown to the parent again without keeping it anywhere, and only its keyed hash is looked
+    up."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     group = models.ForeignKey(ParentGroup, on_delete=models.CASCADE, related_name="participants")
@@ -65,6 +68,9 @@ class GroupParticipant(models.Model):
     episode = models.OneToOneField(Episode, on_delete=models.CASCADE, related_name="participant")
     nickname = models.CharField(max_length=60)
     return_code_hash = models.CharField(max_length=64, unique=True)
+    return_code_seed = models.CharField(
+        max_length=32, blank=True, help_text="Random; the return code is derived from it."
+    )
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

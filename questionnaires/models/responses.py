@@ -25,6 +25,10 @@ class Invitation(models.Model):
         related_name="invitations",
         help_text="Set when the parent joined through a group's room code.",
     )
+    # A group parent agreed to the group's privacy notice before giving any details; their
+    # questionnaire consent is that agreement (recorded on the response when it opens).
+    notice_agreed_at = models.DateTimeField(null=True, blank=True)
+    notice_wording_version = models.CharField(max_length=20, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
     short_code_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
@@ -37,6 +41,15 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # A parent returning to a collection (a double tap, two tabs) resumes their one
+            # invitation there rather than starting a second (finding 8 of the parent review).
+            models.UniqueConstraint(
+                fields=["collection", "episode"],
+                condition=models.Q(collection__isnull=False),
+                name="one_invitation_per_collection_and_episode",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.episode.family} {self.timepoint}"

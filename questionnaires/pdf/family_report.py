@@ -212,6 +212,15 @@ def family_report_pdf(summary: FamilySummary, user: StaffUser, now: datetime) ->
                     [34, 30, 110],
                 )
             )
+        for awaiting in section.awaiting_confirmation:
+            story.append(
+                p(
+                    f"Awaiting confirmation: {awaiting.label} answers from "
+                    f"“{awaiting.given_as}” came in by nickname and baby's date. They are not "
+                    "shown until a group facilitator confirms whose they are.",
+                    "small",
+                )
+            )
         if not section.timepoints:
             story.append(p("No answers sent yet."))
         for point in section.timepoints:

@@ -30,7 +30,7 @@ from questionnaires.models import (
     Timepoint,
 )
 from questionnaires.selectors.scope import families_for
-from questionnaires.statuses import CaseStatus
+from questionnaires.statuses import PENDING_MATCH, CaseStatus
 from questionnaires.summary.flag_words import CaseloadFlag, StoredFlags, caseload_flags
 from questionnaires.summary.wording import baby_age
 
@@ -58,13 +58,19 @@ class CaseloadRow:
     flags: list[CaseloadFlag]
 
 
+def _sent_responses() -> QuerySet[Response]:
+    """Answers sent back, except those waiting for a facilitator to confirm whose they are:
+    those are nobody's clinical data yet (LINK-8)."""
+    return Response.objects.filter(status=ResponseStatus.SUBMITTED).exclude(
+        invitation__match_review__status__in=PENDING_MATCH
+    )
+
+
 def _sent(timepoint: str) -> Exists:
     # Inside an Episode subquery: answers sent back at this timepoint of that episode.
     return Exists(
-        Response.objects.filter(
-            status=ResponseStatus.SUBMITTED,
-            invitation__timepoint=timepoint,
-            invitation__episode=OuterRef("pk"),
+        _sent_responses().filter(
+            invitation__timepoint=timepoint, invitation__episode=OuterRef("pk")
         )
     )
 
@@ -133,9 +139,11 @@ def _status_label(episode: Episode | None, sent: set[str]) -> str:
 
 def _sent_timepoints(episode_ids: list[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
     found: dict[uuid.UUID, set[str]] = defaultdict(set)
-    rows = Response.objects.filter(
-        status=ResponseStatus.SUBMITTED, invitation__episode_id__in=episode_ids
-    ).values_list("invitation__episode_id", "invitation__timepoint")
+    rows = (
+        _sent_responses()
+        .filter(invitation__episode_id__in=episode_ids)
+        .values_list("invitation__episode_id", "invitation__timepoint")
+    )
     for episode_id, timepoint in rows:
         found[episode_id].add(timepoint)
     return found
@@ -146,7 +154,7 @@ def _flags_by_family(family_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Caselo
     DATA-6), never a rescoring on the fly."""
     rows = ScoreRecord.objects.filter(
         is_current=True,
-        measure__response__status=ResponseStatus.SUBMITTED,
+        measure__response__in=_sent_responses(),
         measure__response__invitation__episode__family_id__in=family_ids,
     ).values_list(
         "measure__response__invitation__episode__family_id",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 
 from questionnaires import scoring_adapter
-from questionnaires.credentials import credential_hash, normalise_code
+from questionnaires.credentials import credential_hash, derived_code, normalise_code
 from questionnaires.models import (
     GroupCollection,
     GroupParticipant,
@@ -45,6 +45,22 @@ def participant_by_return_code(code: str) -> GroupParticipant | None:
         .filter(return_code_hash=credential_hash(normalise_code(code)))
         .first()
     )
+
+
+def participant_by_id(participant_id: str) -> GroupParticipant | None:
+    return GroupParticipant.objects.filter(pk=participant_id).first()
+
+
+def return_code_of(participant: GroupParticipant) -> str:
+    """The parent's return code, worked out again from its seed; empty for parents who joined
+    before codes were derived (they were shown theirs once, when they joined)."""
+    if not participant.return_code_seed:
+        return ""
+    return derived_code(participant.return_code_seed)
+
+
+def collection_by_id(collection_id: str) -> GroupCollection | None:
+    return GroupCollection.objects.select_related("group").filter(pk=collection_id).first()
 
 
 def remembered_participant(

@@ -45,7 +45,9 @@ def fetch_episodes(family: Family) -> list[Episode]:
         .prefetch_related(
             Prefetch(
                 "invitations",
-                queryset=Invitation.objects.select_related("response").order_by("created_at"),
+                queryset=Invitation.objects.select_related(
+                    "response", "match_review__proposed"
+                ).order_by("created_at"),
             ),
             Prefetch("invitations__response__measures", queryset=measures),
             Prefetch(

@@ -1,4 +1,5 @@
-"""LINK-5: is a client over its limit of failed credential look-ups in the current window?"""
+"""Is a key over its limit of attempts in the current window? Failed credential look-ups per
+client (LINK-5), and group joins per client and per room code (LINK-10)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from django.utils import timezone
 from questionnaires.models import RateLimitBucket
 
 
-def is_blocked(key: str) -> bool:
+def is_blocked(key: str, limit: int | None = None, window_minutes: int | None = None) -> bool:
+    """Defaults: the failed look-ups limit (CODE_FAILURE_LIMIT per CODE_FAILURE_WINDOW_MINUTES)."""
     bucket = RateLimitBucket.objects.filter(key=key).first()
     if bucket is None:
         return False
-    window = timedelta(minutes=settings.CODE_FAILURE_WINDOW_MINUTES)
-    return bucket.window_started > timezone.now() - window and (
-        bucket.failures >= settings.CODE_FAILURE_LIMIT
+    minutes = window_minutes if window_minutes is not None else settings.CODE_FAILURE_WINDOW_MINUTES
+    allowed = limit if limit is not None else settings.CODE_FAILURE_LIMIT
+    return bucket.window_started > timezone.now() - timedelta(minutes=minutes) and (
+        bucket.failures >= allowed
     )

@@ -12,13 +12,10 @@ from questionnaires.models import (
     GroupParticipant,
     Invitation,
     MatchReview,
-    MatchStatus,
     ParentGroup,
     Timepoint,
 )
-from questionnaires.statuses import RosterStatus, roster_status
-
-PENDING_MATCH = (MatchStatus.PROVISIONAL, MatchStatus.UNMATCHED)
+from questionnaires.statuses import PENDING_MATCH, RosterStatus, roster_status
 
 
 @dataclass(frozen=True)
@@ -30,6 +27,11 @@ class RosterRow:
     @property
     def statuses(self) -> tuple[RosterStatus | None, RosterStatus | None]:
         return self.start, self.end
+
+    @property
+    def can_remove(self) -> bool:
+        """A join with no answers sent may be junk (a stranger with the code, a double tap)."""
+        return RosterStatus.SENT not in self.statuses
 
 
 def group_roster(group: ParentGroup) -> list[RosterRow]:

@@ -15,6 +15,7 @@ from questionnaires.models import (
     Episode,
     Family,
     GroupCollection,
+    GroupParticipant,
     Invitation,
     MatchReview,
     ParentGroup,
@@ -79,6 +80,16 @@ def get_collection_for(
         group__in=groups_for(user), group_id=group_id
     )
     return get_object_or_404(scope, pk=collection_id)
+
+
+def get_participant_for(
+    user: AnyUser, participant_id: uuid.UUID, group_id: uuid.UUID
+) -> GroupParticipant:
+    """A parent in this group, only if the user may see the group."""
+    scope = GroupParticipant.objects.select_related("group", "family").filter(
+        group__in=groups_for(user), group_id=group_id
+    )
+    return get_object_or_404(scope, pk=participant_id)
 
 
 def get_review_for(user: AnyUser, review_id: uuid.UUID, group_id: uuid.UUID) -> MatchReview:

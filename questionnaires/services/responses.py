@@ -42,6 +42,10 @@ def open_response(invitation: Invitation) -> Response:
         invitation.first_opened_at = timezone.now()
         invitation.save(update_fields=["first_opened_at"])
     audit.record("response.started", None, response)
+    if invitation.notice_wording_version:
+        # A group parent agreed to the privacy notice before joining: that is their consent,
+        # so the questionnaire does not ask again.
+        record_consent(response, True, wording_version=invitation.notice_wording_version)
     return response
 
 
@@ -103,12 +107,14 @@ def mark_step_seen(response: Response, step: str) -> None:
 
 
 @transaction.atomic
-def record_consent(response: Response, given: bool) -> None:
+def record_consent(
+    response: Response, given: bool, wording_version: str = CONSENT_WORDING_VERSION
+) -> None:
     """Consent (or its refusal) with the time and the wording version the parent saw."""
     locked = _locked_in_progress(response)
     locked.consent_given = given
     locked.consent_at = timezone.now()
-    locked.consent_wording_version = CONSENT_WORDING_VERSION
+    locked.consent_wording_version = wording_version
     if not given:
         locked.status = ResponseStatus.DECLINED
     locked.save(
@@ -122,7 +128,7 @@ def record_consent(response: Response, given: bool) -> None:
     )
     for field in ("consent_given", "consent_at", "consent_wording_version", "status"):
         setattr(response, field, getattr(locked, field))
-    audit.record("response.consent", None, locked, given=given, wording=CONSENT_WORDING_VERSION)
+    audit.record("response.consent", None, locked, given=given, wording=wording_version)
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from questionnaires.models import (
     MatchStatus,
     ParentGroup,
     Programme,
+    Response,
     ResponseStatus,
     Service,
     StaffUser,
@@ -146,7 +147,24 @@ def rotate_code(collection: GroupCollection, actor: StaffUser | None = None) -> 
 class Joined:
     participant: GroupParticipant
     invitation: Invitation
-    return_code: str
+
+
+class MatchAlreadyDecided(Exception):
+    """Someone else decided this match first; nothing was changed."""
+
+
+class AlreadyHasEndAnswers(Exception):
+    """The parent already has end answers from this collection (by their own phone or return
+    code), so these cannot be linked to them as well."""
+
+
+class JoinHasAnswers(Exception):
+    """A join whose parent has sent answers is not junk; it is not removed."""
+
+
+# The wording version of the privacy notice and consent a group parent agrees to before giving
+# any details (finding 9 of the parent review); bump it when the notice's words change.
+GROUP_CONSENT_WORDING_VERSION = "group-2026-12"
 
 
 def _split_baby_date(baby_date: date) -> tuple[date | None, date | None]:
@@ -188,35 +206,51 @@ def _register_group_family(
     raise RuntimeError("could not find a free family label")
 
 
+def _agreed_to_notice(invitation: Invitation) -> None:
+    """The parent agreed to the group's privacy notice before giving their details; the
+    agreement, with the notice's wording version, becomes their consent when they start."""
+    invitation.notice_agreed_at = timezone.now()
+    invitation.notice_wording_version = GROUP_CONSENT_WORDING_VERSION
+    invitation.save(update_fields=["notice_agreed_at", "notice_wording_version"])
+
+
 @transaction.atomic
 def join_start(
     collection: GroupCollection, nickname: str, relationship: str, baby_date: date
 ) -> Joined:
-    """A parent joins a start (T1) collection: their own family record, episode, response and
-    return code. Two phones never share a response."""
+    """A parent who agreed to the privacy notice joins a start (T1) collection: their own
+    family record, episode, consented response and return code. Two phones never share a
+    response."""
     group = collection.group
     family = _register_group_family(group.service, nickname, relationship, baby_date, "TT-")
     invitation = _group_invitation(collection, family, Timepoint.T1)
-    return_code = credentials.new_code()
+    seed = credentials.new_seed()
     participant = GroupParticipant.objects.create(
         group=group,
         family=family,
         episode=invitation.episode,
         nickname=nickname,
-        return_code_hash=credentials.credential_hash(return_code),
+        return_code_seed=seed,
+        return_code_hash=credentials.credential_hash(credentials.derived_code(seed)),
     )
+    _agreed_to_notice(invitation)
     audit.record("group.joined", None, participant, collection=str(collection.pk))
-    return Joined(participant, invitation, return_code)
+    return Joined(participant, invitation)
 
 
 @transaction.atomic
 def return_for_end(collection: GroupCollection, participant: GroupParticipant) -> Invitation:
     """A recognised parent (same phone, or their return code) at the end collection: their T2
-    answers go on their own episode. Coming back again resumes the same response."""
+    answers go on their own episode. Coming back again, or tapping twice, resumes the same one
+    (a unique constraint decides between simultaneous taps)."""
     existing = Invitation.objects.filter(collection=collection, episode=participant.episode).first()
     if existing is not None:
         return existing
-    invitation = _group_invitation(collection, participant.family, Timepoint.T2)
+    try:
+        with transaction.atomic():
+            invitation = _group_invitation(collection, participant.family, Timepoint.T2)
+    except IntegrityError:
+        return Invitation.objects.get(collection=collection, episode=participant.episode)
     audit.record("group.returned", None, participant, collection=str(collection.pk))
     return invitation
 
@@ -235,49 +269,56 @@ def _candidates(group: ParentGroup, nickname: str, baby_date: date) -> list[Grou
 def return_by_details(
     collection: GroupCollection, nickname: str, relationship: str, baby_date: date
 ) -> Invitation:
-    """No cookie and no return code: match on nickname + baby's date. Exactly one match is
-    linked provisionally; none or several go to the facilitator's queue. Either way the
-    facilitator confirms, and the parent never sees anyone else's details."""
-    matches = _candidates(collection.group, nickname, baby_date)
-    if len(matches) == 1:
-        invitation = return_for_end(collection, matches[0])
-        status, proposed = MatchStatus.PROVISIONAL, matches[0]
-    else:
-        family = _register_group_family(
-            collection.group.service, nickname, relationship, baby_date, UNLINKED_PREFIX
-        )
-        invitation = _group_invitation(collection, family, Timepoint.T2)
-        status, proposed = MatchStatus.UNMATCHED, None
-    review, _ = MatchReview.objects.get_or_create(
-        invitation=invitation,
-        defaults={
-            "collection": collection,
-            "nickname": nickname,
-            "infant_dob": baby_date,
-            "proposed": proposed,
-            "status": status,
-        },
+    """No device cookie and no return code: the parent gives their nickname and baby's date.
+    That never grants access to anyone's existing invitation, answers or consent (LINK-8): the
+    parent always starts a new response of their own, on a temporary family, and the match
+    queue holds it until a facilitator says whose it is. Exactly one parent with those details
+    is proposed; none or several are not guessed. What the parent sees is the same either way."""
+    family = _register_group_family(
+        collection.group.service, nickname, relationship, baby_date, UNLINKED_PREFIX
     )
+    invitation = _group_invitation(collection, family, Timepoint.T2)
+    matches = _candidates(collection.group, nickname, baby_date)
+    proposed = matches[0] if len(matches) == 1 else None
+    status = MatchStatus.PROVISIONAL if proposed else MatchStatus.UNMATCHED
+    review = MatchReview.objects.create(
+        invitation=invitation,
+        collection=collection,
+        nickname=nickname,
+        infant_dob=baby_date,
+        proposed=proposed,
+        status=status,
+    )
+    _agreed_to_notice(invitation)
     audit.record("group.match_queued", None, review, status=str(status))
     return invitation
+
+
+def _locked_pending(review: MatchReview) -> MatchReview:
+    """The review, locked, still waiting for a decision: a second facilitator (or a stale page)
+    finds it decided and changes nothing."""
+    locked = MatchReview.objects.select_for_update().get(pk=review.pk)
+    if locked.status not in (MatchStatus.PROVISIONAL, MatchStatus.UNMATCHED):
+        raise MatchAlreadyDecided(str(locked.pk))
+    return locked
 
 
 @transaction.atomic
 def confirm_match(
     review: MatchReview, participant: GroupParticipant, actor: StaffUser | None = None
 ) -> MatchReview:
-    """Link the end response to this participant's episode (moving it off a temporary family)."""
-    review = MatchReview.objects.select_for_update().get(pk=review.pk)
+    """Link the end response to this participant's episode, off its temporary family."""
+    review = _locked_pending(review)
     invitation = review.invitation
+    if Invitation.objects.filter(
+        collection=review.collection, episode=participant.episode
+    ).exists():
+        raise AlreadyHasEndAnswers(str(participant.pk))
     temporary = invitation.episode.family
-    if invitation.episode_id != participant.episode_id:
-        invitation.episode = participant.episode
-        invitation.save(update_fields=["episode"])
-        if (
-            temporary.label.startswith(UNLINKED_PREFIX)
-            and not temporary.episodes.filter(invitations__isnull=False).exists()
-        ):
-            temporary.delete()
+    invitation.episode = participant.episode
+    invitation.save(update_fields=["episode"])
+    if not temporary.episodes.filter(invitations__isnull=False).exists():
+        temporary.delete()
     review.proposed = participant
     review.status = MatchStatus.CONFIRMED
     review.decided_by, review.decided_at = actor, timezone.now()
@@ -288,24 +329,41 @@ def confirm_match(
 
 @transaction.atomic
 def reject_match(review: MatchReview, actor: StaffUser | None = None) -> MatchReview:
-    """Not this parent: the response moves to a temporary family until someone links it."""
-    review = MatchReview.objects.select_for_update().get(pk=review.pk)
-    invitation = review.invitation
-    if not invitation.episode.family.label.startswith(UNLINKED_PREFIX):
-        family = _register_group_family(
-            review.collection.group.service,
-            review.nickname,
-            invitation.episode.family.relationship,
-            review.infant_dob,
-            UNLINKED_PREFIX,
-        )
-        invitation.episode = open_episode(family, Programme.TOGETHER_TIME, timezone.localdate())
-        invitation.save(update_fields=["episode"])
+    """Not this parent: the answers stay on their own temporary family, unlinked. Nothing moves:
+    only answers that came in by details are ever in the queue, so a parent's own answers (by
+    their phone, return code or personal link) cannot be detached here."""
+    review = _locked_pending(review)
     review.status = MatchStatus.REJECTED
     review.decided_by, review.decided_at = actor, timezone.now()
     review.save()
     audit.record("group.match_rejected", actor, review)
     return review
+
+
+@transaction.atomic
+def remove_join(participant: GroupParticipant, actor: StaffUser | None = None) -> None:
+    """A junk join (a stranger with the room code, a double tap): the family, episode, links and
+    any unsent answers go. A join whose answers were sent is kept for the team."""
+    family = participant.family
+    if Response.objects.filter(
+        invitation__episode__family=family, status=ResponseStatus.SUBMITTED
+    ).exists():
+        raise JoinHasAnswers(str(participant.pk))
+    audit.record("group.join_removed", actor, participant.group, participant=str(participant.pk))
+    family.delete()
+
+
+@transaction.atomic
+def remove_unmatched(review: MatchReview, actor: StaffUser | None = None) -> None:
+    """Junk in the match queue: the temporary family that came in by details, unless sent."""
+    review = _locked_pending(review)
+    family = review.invitation.episode.family
+    if Response.objects.filter(
+        invitation=review.invitation, status=ResponseStatus.SUBMITTED
+    ).exists():
+        raise JoinHasAnswers(str(review.pk))
+    audit.record("group.unmatched_removed", actor, review.collection, review=str(review.pk))
+    family.delete()
 
 
 def _open_end_collection(group: ParentGroup) -> GroupCollection | None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from questionnaires.models import Episode, Family, Response, ResponseStatus, Timepoint
+from questionnaires.models import Episode, Family, Invitation, Response, ResponseStatus, Timepoint
+from questionnaires.statuses import awaits_matching
 from questionnaires.summary.change_rows import MeasureChange, compare_measures
 from questionnaires.summary.flag_words import ShownFlag
 from questionnaires.summary.loaf_rows import LoafRow, summarise_loaf
@@ -18,15 +19,23 @@ TIMEPOINTS = (Timepoint.T1, Timepoint.T2)
 
 
 def sent_responses(episode: Episode) -> dict[str, list[Response]]:
-    """An episode's sent responses by timepoint, oldest first, from the prefetched links."""
+    """An episode's sent responses by timepoint, oldest first, from the prefetched links. Answers
+    waiting for a facilitator to confirm whose they are are not among them (LINK-8)."""
     found: dict[str, list[Response]] = {}
     for invitation in episode.invitations.all():
         response = getattr(invitation, "response", None)
-        if response is not None and response.status == ResponseStatus.SUBMITTED:
+        if response is None or response.status != ResponseStatus.SUBMITTED:
+            continue
+        if not awaits_matching(invitation):
             found.setdefault(invitation.timepoint, []).append(response)
     for responses in found.values():
         responses.sort(key=lambda r: r.submitted_at or r.started_at)
     return found
+
+
+def awaiting_matching(episode: Episode) -> list[Invitation]:
+    """Links whose answers came in by nickname and baby's date and wait for a facilitator."""
+    return [invitation for invitation in episode.invitations.all() if awaits_matching(invitation)]
 
 
 @dataclass(frozen=True)
@@ -39,12 +48,28 @@ class TimepointResult:
 
 
 @dataclass(frozen=True)
+class AwaitingMatch:
+    """End answers that came in by nickname and baby's date: not clinical data until a
+    facilitator confirms whose they are (LINK-8), so only this much is shown."""
+
+    invitation: Invitation
+    response: Response | None
+    label: str
+    given_as: str
+
+    @property
+    def sent(self) -> bool:
+        return self.response is not None and self.response.status == ResponseStatus.SUBMITTED
+
+
+@dataclass(frozen=True)
 class EpisodeSummary:
     episode: Episode
     timepoints: list[TimepointResult]
     changes: list[MeasureChange]
     loaf: list[LoafRow]
     clinical_flags: list[tuple[str, str, ShownFlag]] = field(default_factory=list)
+    awaiting_confirmation: list[AwaitingMatch] = field(default_factory=list)
 
     def timepoint(self, code: str) -> TimepointResult | None:
         return next((t for t in self.timepoints if t.timepoint == code), None)
@@ -89,7 +114,18 @@ def summarise_episode(episode: Episode, definitions: Mapping[int, Definition]) -
                 len(sent) - 1,
             )
         )
-    summary = EpisodeSummary(episode, timepoints, [], summarise_loaf(episode.loaf_ratings.all()))
+    awaiting = [
+        AwaitingMatch(
+            invitation,
+            getattr(invitation, "response", None),
+            Timepoint(invitation.timepoint).label,
+            invitation.match_review.nickname,
+        )
+        for invitation in awaiting_matching(episode)
+    ]
+    summary = EpisodeSummary(
+        episode, timepoints, [], summarise_loaf(episode.loaf_ratings.all()), [], awaiting
+    )
     start, end = summary.timepoint(Timepoint.T1), summary.timepoint(Timepoint.T2)
     if start and end:
         summary.changes.extend(_changes(start, end, latest_sent[Timepoint.T2], definitions))

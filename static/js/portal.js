@@ -20,9 +20,9 @@ if ("speechSynthesis" in window) {
   }
 }
 
-// "Exit this page": the link already goes to a neutral page. With JavaScript it also hides the
-// page at once, replaces this page in the history (so Back does not show it again straight
-// away), and pressing Shift three times in a row does the same from anywhere on the page.
+// "Exit this page": the link already ends the session on the server and goes to a neutral site.
+// With JavaScript it also hides the page at once, replaces this page in the history (so Back
+// does not show it again), and pressing Shift three times in a row does the same from anywhere.
 const exitLink = document.querySelector("[data-exit-this-page-link]");
 if (exitLink) {
   const exit = (event) => {
@@ -46,3 +46,10 @@ if (exitLink) {
     if (shiftPresses >= 3) exit();
   });
 }
+
+// A page restored from the browser's back-forward cache was not asked of the server again, so it
+// could show what a session that has since ended (exit, a shared tablet handed on) still held.
+// Reload it: the server then answers for the session as it is now.
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) window.location.reload();
+});

@@ -72,6 +72,10 @@ def open_page(
 
 
 def _fill_join_form(phone: BrowserPage, nickname: str) -> None:
+    """The privacy notice first (nothing is asked before it), then the parent's details."""
+    expect(phone.page.get_by_role("heading", name="How we use your answers")).to_be_visible()
+    phone.page.get_by_label("Yes, I agree").check()
+    press_continue(phone)
     baby = BABIES[nickname]
     phone.page.get_by_label("Your first name or a nickname").fill(nickname)
     phone.page.get_by_label("Mother", exact=True).check()

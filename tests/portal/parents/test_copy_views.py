@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
 from datetime import timedelta
 
 from django.test import Client
@@ -36,8 +37,6 @@ def _finished_session(client: Client, response: Response, **extra: str) -> None:
     session[parent_session.FINISHED_KEY] = {
         "contact_line": "",
         "crisis_text": "",
-        "return_code": "",
-        "next_parent_url": "",
         "response_id": str(response.pk),
         **extra,
     }
@@ -80,7 +79,7 @@ def test_parent_copy_is_only_for_the_session_that_sent(client: Client, service: 
     episode = factories.episode(service)
     response = factories.send(episode, "T1", {"prfq": factories.PRFQ_ALL})
     assert client.get(reverse("parents:copy")).status_code == 403  # a fresh session: nothing
-    _finished_session(client, response, next_parent_url="/g/ABC123")
+    _finished_session(client, response, parent_shared_collection=str(uuid.uuid4()))
     assert client.get(reverse("parents:copy")).status_code == 403  # a shared tablet: no copy
     _finished_session(client, response)
     Response.objects.filter(pk=response.pk).update(submitted_at=timezone.now() - timedelta(hours=2))

@@ -35,7 +35,18 @@ def start(group: ParentGroup) -> GroupCollection:
     return together_time.open_collection(group, Timepoint.T1)
 
 
+def _agree(client: Client, code: str, **extra: str) -> None:
+    """The privacy notice comes first (LINK-8's finding 9): agree, then give details."""
+    client.post(f"/g/{code}", {"consent": "yes", **extra})
+
+
+def _return_code(client: Client) -> str:
+    welcome = client.get("/questionnaire/").content.decode()
+    return welcome.split('class="app-return-code__code">', 1)[1].split("<", 1)[0].strip()
+
+
 def _join(client: Client, code: str, nickname: str = "Maryam", **extra: str) -> ClientResponse:
+    _agree(client, code, **extra)
     data = {
         "nickname": nickname,
         "relationship": "mother",
@@ -70,8 +81,8 @@ def test_joining_binds_a_new_response_and_shows_the_return_code(
     assert "Maryam" not in cookie.value  # the cookie holds no personal data
     welcome = client.get("/questionnaire/").content.decode()
     assert "Your return code" in welcome
-    code = client.session["parent_return_code"]
-    assert credentials.display_code(code) in welcome
+    code = _return_code(client)
+    assert code == credentials.display_code(entry.return_code_of(participant))
     assert entry.participant_by_return_code(code) == participant
 
 
@@ -83,6 +94,7 @@ def test_two_phones_never_share_a_response(start: GroupCollection) -> None:
 
 
 def test_join_errors_are_plain_and_save_nothing(client: Client, start: GroupCollection) -> None:
+    _agree(client, start.code)
     page = client.post(
         f"/g/{start.code}",
         {"nickname": "", "baby_date_day": "31", "baby_date_month": "2", "baby_date_year": "2026"},
@@ -131,10 +143,10 @@ def test_return_code_on_another_phone_reaches_the_end_questions(
 ) -> None:
     first = Client()
     _join(first, start.code, "Maryam")
-    code = first.session["parent_return_code"]
+    code = _return_code(first)
     end = together_time.open_collection(group, Timepoint.T2)
     other = Client()
-    response = other.post("/start", {"code": credentials.display_code(code)})
+    response = other.post("/start", {"code": code})
     assert response["Location"] == "/questionnaire/"
     invitation = Invitation.objects.get(collection=end)
     assert invitation.episode == GroupParticipant.objects.get().episode
@@ -143,7 +155,7 @@ def test_return_code_on_another_phone_reaches_the_end_questions(
 def test_return_code_before_the_end_resumes_the_start(start: GroupCollection) -> None:
     first = Client()
     _join(first, start.code, "Maryam")
-    code = first.session["parent_return_code"]
+    code = _return_code(first)
     other = Client()
     assert other.post("/start", {"code": code})["Location"] == "/questionnaire/"
     assert other.session["parent_invitation"] == first.session["parent_invitation"]
@@ -164,4 +176,5 @@ def test_details_match_goes_to_the_queue(group: ParentGroup, start: GroupCollect
 def test_shared_tablet_remembers_nobody(client: Client, start: GroupCollection) -> None:
     response = _join(client, start.code, "Maryam", shared="1")
     assert DEVICE_COOKIE not in response.cookies
-    assert client.session.get("parent_next_url") == f"/g/{start.code}?shared=1"
+    # The tablet knows where the next parent starts, by the collection's id: no code is kept.
+    assert client.session.get("parent_shared_collection") == str(start.pk)

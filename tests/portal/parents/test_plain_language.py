@@ -14,15 +14,16 @@ from html.parser import HTMLParser
 
 import pytest
 import textstat
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
 from questionnaires import about_you, scoring_adapter
-from questionnaires.models import Response, Service
+from questionnaires.models import Relationship, Response, Service, Timepoint
 from questionnaires.parent_steps import Kind, ResponseSteps
 from questionnaires.selectors import instruments as instrument_selectors
-from questionnaires.services import families, invitations
+from questionnaires.services import families, invitations, together_time
 from tests.conftest import ClientResponse, riverside
 from tests.questionnaires import factories
 
@@ -163,10 +164,12 @@ MAX_OPTION_WORDS = 8
 
 
 def about_you_answer_labels() -> set[str]:
-    """ "Check your answers" repeats these; they are measured on their own question pages."""
+    """ "Check your answers" repeats these; they are measured on their own question pages. The
+    group join's "Who are you to the baby?" answers are answer labels too."""
     questions = [about_you.ETHNIC_GROUP, *about_you.FIXED_QUESTIONS]
     questions += [about_you.ethnic_background(group) for group in about_you.ETHNIC_GROUPS]
-    return {label for question in questions for _, label in question.choices}
+    labels = {label for question in questions for _, label in question.choices}
+    return labels | {label for _, label in Relationship.choices}
 
 
 def validated_option_labels() -> set[str]:
@@ -295,6 +298,30 @@ def walk_journey(service: Service) -> dict[str, str]:
     assert limited.status_code == 429
     journey.keep("rate limited", limited)
 
+    # A group: the privacy notice, its error, saying no, the details form, and too many joins.
+    group = together_time.create_group(service, "Tuesday Together Time", timezone.localdate(), 8)
+    room = together_time.open_collection(group, Timepoint.T1)
+    joiner = Client(REMOTE_ADDR="192.0.2.20")
+    journey.keep("group notice", joiner.get(f"/g/{room.code}"))
+    journey.keep("group notice (error)", joiner.post(f"/g/{room.code}", {"consent": ""}))
+    journey.keep("group declined", joiner.post(f"/g/{room.code}", {"consent": "no"}))
+    joiner.post(f"/g/{room.code}", {"consent": "yes"})
+    journey.keep("group join", joiner.get(f"/g/{room.code}"))
+    journey.keep("group join (error)", joiner.post(f"/g/{room.code}", {"nickname": ""}))
+    details = {
+        "nickname": "Ada",
+        "relationship": "mother",
+        "baby_date_day": "1",
+        "baby_date_month": "6",
+        "baby_date_year": str(timezone.localdate().year - 1),
+    }
+    with override_settings(GROUP_JOINS_PER_CLIENT=1):
+        assert joiner.post(f"/g/{room.code}", details).status_code == 302
+        joiner.post(f"/g/{room.code}", {"consent": "yes"})
+        limited_join = joiner.post(f"/g/{room.code}", details)
+    assert limited_join.status_code == 429
+    journey.keep("group join limited", limited_join)
+
     journey.keep("accessibility statement", stranger.get(reverse("accessibility")))
     journey.keep("privacy notice", stranger.get(reverse("privacy")))
     journey.keep("home (where Exit this page goes)", stranger.get(reverse("home")))
@@ -341,6 +368,10 @@ def test_the_journey_reaches_every_kind_of_parent_page(pages: dict[str, str]) ->
         "already sent",
         "accessibility statement",
         "privacy notice",
+        "group notice",
+        "group declined",
+        "group join",
+        "group join limited",
     ):
         assert expected in names, f"{expected!r} not among the pages: {names}"
     for name in pages:
@@ -349,10 +380,13 @@ def test_the_journey_reaches_every_kind_of_parent_page(pages: dict[str, str]) ->
 
 
 def measured_text(block: Block, service: Service) -> str:
-    """The words a block is measured on. The team's name is set by the service, and parents
-    know it, so it is read as "your team"; the hidden "Error:" before an error message is the
-    design system's label for screen readers, not part of the sentence."""
+    """The words a block is measured on. The team's and the groups' names are set by the
+    service, and parents know them, so they are read as "your team" and "your group"; the
+    hidden "Error:" before an error message is the design system's label for screen readers,
+    not part of the sentence."""
     text = block.text.replace(service.name, "your team")
+    for group in service.groups.all():
+        text = text.replace(group.name, "your group")
     if block.kind.startswith("nhsuk-error-message"):
         text = text.removeprefix("Error:").strip()
     return text

@@ -80,12 +80,13 @@ def test_each_parent_gets_their_own_family_response_and_return_code(
     b = together_time.join_start(start, "Maryam", "mother", BABY)
     assert a.participant.family != b.participant.family
     assert a.invitation != b.invitation
-    assert a.return_code != b.return_code
+    a_code, b_code = entry.return_code_of(a.participant), entry.return_code_of(b.participant)
+    assert a_code != b_code and len(a_code) == 8
     assert a.invitation.collection == start
     assert a.invitation.episode.programme == "together_time"
-    assert entry.participant_by_return_code(a.return_code) == a.participant
-    # Only the hash is stored (LINK-1).
-    assert a.return_code not in str(list(a.participant.__dict__.values()))
+    assert entry.participant_by_return_code(a_code) == a.participant
+    # The code is never stored: only its seed and its keyed hash (LINK-1, LOG-2).
+    assert a_code not in str(list(a.participant.__dict__.values()))
 
 
 def test_unborn_baby_date_is_a_due_date(start: GroupCollection) -> None:
@@ -119,10 +120,14 @@ def test_exactly_one_match_by_details_is_provisional(
     review = invitation.match_review
     assert review.status == MatchStatus.PROVISIONAL
     assert review.proposed == joined.participant
-    assert invitation.episode == joined.participant.episode
+    # Proposed, not linked: until a facilitator confirms, the answers are on their own family
+    # (LINK-8; before, a details match put them straight on the proposed parent's episode).
+    assert invitation.episode != joined.participant.episode
     together_time.confirm_match(review, joined.participant, facilitator)
     review.refresh_from_db()
     assert review.status == MatchStatus.CONFIRMED and review.decided_by == facilitator
+    invitation.refresh_from_db()
+    assert invitation.episode == joined.participant.episode
 
 
 def test_no_match_goes_to_the_queue_and_confirming_moves_it(
