@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 
-.PHONY: run test setup lint format system-packages clean
+.PHONY: run test setup lint format system-packages clean mfa-code
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ run: setup
 	DEBUG=1 DEMO_MODE=1 $(BIN)/python manage.py migrate --noinput -v0
 	DEBUG=1 DEMO_MODE=1 SITE_BASE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py seed_demo
 	DEBUG=1 DEMO_MODE=1 $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+# Demo mode: the code a demo account's authenticator would show now (see what `make run` prints).
+mfa-code:
+	@DEBUG=1 DEMO_MODE=1 $(BIN)/python manage.py demo_totp $(ACCOUNT)
 
 # Debian packages the tests use: Chromium and its lighter headless shell for browser tests
 # (Playwright never downloads a browser here), zbar to decode QR codes, poppler's pdftoppm to

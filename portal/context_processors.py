@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from questionnaires.roles import CASE_ROLES, GROUP_ROLES, roles_of
+from questionnaires.selectors.audit_trail import AUDIT_ROLES
 
 
 def site(request: HttpRequest) -> dict[str, object]:
@@ -13,6 +14,9 @@ def site(request: HttpRequest) -> dict[str, object]:
     return {
         "service_name": settings.SERVICE_NAME,
         "demo_mode": settings.DEMO_MODE,
+        # The staff sign-in pause (django-axes counts it in hours), said in minutes.
+        "lockout_minutes": round(settings.AXES_COOLOFF_TIME * 60),
         "sees_families": SimpleLazyObject(lambda: bool(roles() & CASE_ROLES)),
         "sees_groups": SimpleLazyObject(lambda: bool(roles() & GROUP_ROLES)),
+        "sees_audit": SimpleLazyObject(lambda: bool(roles() & AUDIT_ROLES)),
     }

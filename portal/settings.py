@@ -50,6 +50,12 @@ else:
             f"Refusing to start in production without {', '.join(missing)}. "
             "Set them in the environment (or set DEBUG=1 for local development)."
         )
+    if DEMO_MODE:
+        # Demo mode seeds accounts with a published password and published MFA secrets.
+        raise ImproperlyConfigured(
+            "Refusing to start: DEMO_MODE is for `make run` on your own machine only (it needs "
+            "DEBUG=1). Unset DEMO_MODE in production."
+        )
 
 # Keys the stored hashes of parents' link tokens and codes. Changing it invalidates every link,
 # so it is separate from SECRET_KEY (which may be rotated).
@@ -58,10 +64,13 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 28)
 # A group's room code stops at the end of the day it was opened, or sooner if this many hours
 # are set (e.g. 3 for a morning session).
 ROOM_CODE_HOURS = env_int("ROOM_CODE_HOURS", 0)
-# LINK-5: failed link or code look-ups allowed per client in a window before 429.
+# LINK-5: failed link or code look-ups per client (portal.security.client_address): a token
+# bucket of CODE_FAILURE_LIMIT that refills in CODE_FAILURE_WINDOW_MINUTES (one back a minute);
+# an empty bucket gets 429 for every look-up, a valid one included.
 CODE_FAILURE_LIMIT = env_int("CODE_FAILURE_LIMIT", 10)
 CODE_FAILURE_WINDOW_MINUTES = env_int("CODE_FAILURE_WINDOW_MINUTES", 10)
-# LINK-10: joins and details attempts at one room code, per client and per code, in a window.
+# LINK-10: joins and details attempts at one room code, per client and per code: token buckets
+# of these sizes that refill in GROUP_JOIN_WINDOW_MINUTES.
 # A shared tablet serves a whole room, so the per-client figure allows a group's worth of
 # parents; the per-code figure caps a flood from a leaked code (rotating the code resets it).
 GROUP_JOINS_PER_CLIENT = env_int("GROUP_JOINS_PER_CLIENT", 12)
@@ -87,6 +96,10 @@ INSTALLED_APPS = [
     "formtools",
     "csp",
     "axes",
+    # AUTH-3: multi-factor authentication for every staff account (TOTP and recovery codes).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "questionnaires",
     "portal",
 ]
@@ -98,10 +111,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # LOG-3: every audit event carries the request's hashed session and client identifiers.
+    "portal.security.audit_context.AuditContextMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # SES-1: staff sessions end after an idle time and an absolute lifetime.
+    "portal.security.staff_sessions.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.security.headers.NoStoreMiddleware",
+    # LINK-5, LINK-10: gives back the parent-side attempts a request took and did not use.
+    "portal.security.ratelimit.RateLimitMiddleware",
     # Axes last, as its documentation asks, so it sees the final authentication result.
     "axes.middleware.AxesMiddleware",
 ]
@@ -165,22 +185,48 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 LOGIN_URL = "staff:login"
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = SERVICE_NAME
 LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "staff:login"
 
-# AUTH-2: lockout with a cool-off, never permanent.
+# AUTH-5: how many reverse proxies stand in front of the app, each appending the address it saw
+# to X-Forwarded-For; the client is the address the outermost one appended. 0: the socket peer
+# (REMOTE_ADDR). Only portal.security.client_address reads it (lockout and parent limits alike).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is a number of proxies: 0 or more.")
+if os.environ.get("CLIENT_IP_HEADERS"):
+    raise ImproperlyConfigured(
+        "CLIENT_IP_HEADERS is replaced by TRUSTED_PROXY_COUNT (the number of proxies in front of "
+        "the app, e.g. 1 for nginx). Unset CLIENT_IP_HEADERS."
+    )
+if env_bool("BEHIND_TLS_PROXY") and TRUSTED_PROXY_COUNT == 0:
+    raise ImproperlyConfigured(
+        "BEHIND_TLS_PROXY is set but TRUSTED_PROXY_COUNT is 0: every client would have the "
+        "proxy's address and share one sign-in lockout and one code limit. Set "
+        "TRUSTED_PROXY_COUNT to the number of proxies in front of the app (e.g. 1)."
+    )
+
+# AUTH-2: lockout on the (username, client) pair with a cool-off, never permanent; failures
+# during the lock do not extend it. `manage.py axes_reset_username NAME` lifts it at once.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_address.axes_client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
-# Behind a TLS proxy the client address is the one the proxy saw; set the header the proxy sets.
-AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("CLIENT_IP_HEADERS") or ["REMOTE_ADDR"]
 
 # SES-1: idle timeout through a rolling cookie age; the session ends with the browser.
-SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# SES-1: a staff session ends after SESSION_IDLE_MINUTES without a request of the user's own (a
+# page polling in the background does not count) and, however busy, SESSION_ABSOLUTE_HOURS after
+# sign-in (portal.security.staff_sessions). The stored session lives as long as the longest.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 10)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

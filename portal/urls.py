@@ -1,8 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from portal import views
+
+# DEP-2, AUTH-3: the admin site too needs the second factor, not only a password.
+admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -3,6 +3,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from portal.security import audit_context
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -45,6 +47,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    audit_context.record_denied(request)  # LOG-1: refused staff requests are audited
     return render(request, "pages/403.html", status=403)
 
 

@@ -11,3 +11,7 @@ class QuestionnairesConfig(AppConfig):
         from questionnaires.instrument_sync import sync_shipped_instruments_after_migrate
 
         post_migrate.connect(sync_shipped_instruments_after_migrate, sender=self)
+
+        from questionnaires import sign_in_events
+
+        sign_in_events.connect()  # LOG-1: sign-ins, sign-outs, failures and lockouts

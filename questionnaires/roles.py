@@ -26,10 +26,14 @@ ROLE_LABELS: dict[Role, str] = {
     Role.ADMIN: "Administrator",
 }
 
-# The roles that work with families' records: facilitators see group completion only (AZ-3).
-CASE_ROLES = frozenset({Role.CLINICIAN, Role.SERVICE_LEAD, Role.ADMIN})
+# The roles that work with families' records: facilitators see group completion only (AZ-3),
+# and an administrator runs staff accounts and reads the audit trail, never answers (least
+# privilege: IT administration needs no clinical data).
+CASE_ROLES = frozenset({Role.CLINICIAN, Role.SERVICE_LEAD})
 # Everyone who works with groups: facilitators run them; case roles oversee them.
 GROUP_ROLES = frozenset({Role.FACILITATOR, *CASE_ROLES})
+# Who runs the service's staff accounts (and their second factors) in the admin site.
+ACCOUNT_ROLES = frozenset({Role.ADMIN})
 
 
 def roles_of(user: StaffUser | AnonymousUser) -> set[Role]:

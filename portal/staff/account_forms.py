@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 
 class StaffLoginForm(AuthenticationForm):
@@ -24,3 +24,25 @@ class StaffLoginForm(AuthenticationForm):
         )
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class StaffPasswordChangeForm(PasswordChangeForm):
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": "Your current password is not right. Enter it again.",
+        "password_mismatch": "The two new passwords are not the same. Enter them again.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, autocomplete in (
+            ("old_password", "current-password"),
+            ("new_password1", "new-password"),
+            ("new_password2", "new-password"),
+        ):
+            self.fields[name].widget.attrs.update(
+                {"class": "nhsuk-input", "autocomplete": autocomplete}
+            )
+        self.fields["old_password"].error_messages["required"] = "Enter your current password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"

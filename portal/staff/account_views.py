@@ -1,14 +1,18 @@
-"""Signing in and out, and the staff home page."""
+"""Signing in and out, changing one's password, and the staff home page."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET
 
-from portal.staff.account_forms import StaffLoginForm
+from portal.security.access import verified_staff_required
+from portal.staff.account_forms import StaffLoginForm, StaffPasswordChangeForm
 from questionnaires.roles import CASE_ROLES, ROLE_LABELS, roles_of
 
 
@@ -22,9 +26,32 @@ class StaffLogoutView(auth_views.LogoutView):
     # SES-1: Django only logs out on POST; a GET gets 405.
     http_method_names = ["post", "options"]
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        # The browser forgets this site's cookies, storage and cached pages as well (SES-1).
+        response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+        return response
+
+
+class StaffPasswordChangeView(auth_views.PasswordChangeView):
+    """Self-service password change: Django checks the old password and runs every password
+    validator (AUTH-1); the user's other sessions end, this one continues (SES-1)."""
+
+    template_name = "staff/password_change.html"
+    form_class = StaffPasswordChangeForm
+    success_url = reverse_lazy("staff:home")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password is changed.")
+        return response
+
+
+password_change = verified_staff_required(StaffPasswordChangeView.as_view())
+
 
 @require_GET
-@login_required
+@verified_staff_required
 def home(request: HttpRequest) -> HttpResponse:
     roles = sorted(roles_of(request.user))
     return render(

@@ -15,6 +15,7 @@ from portal.security.access import role_required, staff_user
 from portal.staff.family_forms import CaseloadFilterForm
 from questionnaires.roles import CASE_ROLES
 from questionnaires.selectors.caseload import caseload_queryset, caseload_rows
+from questionnaires.services import audit
 
 FAMILIES_PER_PAGE = 25
 
@@ -28,6 +29,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
     page = Paginator(families, FAMILIES_PER_PAGE).get_page(request.GET.get("page"))
     # Page links keep the search and filters.
     kept = urlencode({key: value for key, value in asdict(filters).items() if value})
+    # LOG-1: which families the page listed (ids only; never the search text).
+    audit.record_caseload_view(
+        request.user, list(page), page.number, filtered=any(asdict(filters).values())
+    )
     context = {
         "page": page,
         "rows": caseload_rows(list(page), timezone.localdate()),

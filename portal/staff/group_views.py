@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.security.access import role_required, staff_service, staff_user
+from portal.security.staff_sessions import background_request
 from portal.staff.group_forms import GroupForm, TimepointForm
 from portal.staff.group_page import QR_LABEL, collection_panels, join_url, start_url
 from questionnaires import qr
@@ -102,6 +103,7 @@ def _after_saving(request: HttpRequest, group: ParentGroup) -> HttpResponse:
 @require_GET
 def group_detail(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
     group = get_group_for(request.user, group_id)
+    audit.record_roster_view(request.user, group)  # LOG-1: once per session and 10 minutes
     context = {
         "group": group,
         "facilitators": roster.facilitator_names(group),
@@ -113,11 +115,13 @@ def group_detail(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
     return render(request, "staff/groups/detail.html", context)
 
 
+@background_request  # the group page polls this: it never keeps a session alive (SES-1)
 @role_required(GROUP_ROLES)
 @require_GET
 def group_roster(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
     """Only the roster table, for the group page to refresh itself every few seconds."""
     group = get_group_for(request.user, group_id)
+    audit.record_roster_view(request.user, group)  # the polls of one window write one row
     context = {
         "group": group,
         "rows": roster.group_roster(group),

@@ -17,7 +17,7 @@ from questionnaires.models import GroupParticipant, MatchReview, MatchStatus, Pa
 from questionnaires.roles import GROUP_ROLES
 from questionnaires.selectors.roster import pending_reviews
 from questionnaires.selectors.scope import get_group_for, get_review_for
-from questionnaires.services import together_time
+from questionnaires.services import audit, together_time
 from questionnaires.statuses import PENDING_MATCH
 
 ALREADY_DECIDED = "Someone has already decided that match."
@@ -63,7 +63,9 @@ def _matches_page(
 @role_required(GROUP_ROLES)
 @require_GET
 def match_list(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
-    return _matches_page(request, get_group_for(request.user, group_id))
+    group = get_group_for(request.user, group_id)
+    audit.record_matches_view(request.user, group)  # LOG-1: nicknames and babies' dates shown
+    return _matches_page(request, group)
 
 
 @role_required(GROUP_ROLES)

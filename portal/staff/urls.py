@@ -1,6 +1,13 @@
 from django.urls import path
 
-from portal.staff import account_views, caseload_views, family_views, invitation_views
+from portal.staff import (
+    account_views,
+    audit_views,
+    caseload_views,
+    family_views,
+    invitation_views,
+    mfa_views,
+)
 
 app_name = "staff"
 
@@ -8,7 +15,13 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("login", account_views.StaffLoginView.as_view(), name="login"),
     path("logout", account_views.StaffLogoutView.as_view(), name="logout"),
+    path("password", account_views.password_change, name="password_change"),
+    path("mfa/setup", mfa_views.setup, name="mfa_setup"),
+    path("mfa/recovery-codes", mfa_views.recovery_codes, name="mfa_recovery_codes"),
+    path("mfa/verify", mfa_views.verify, name="mfa_verify"),
     path("caseload", caseload_views.caseload, name="caseload"),
+    # LOG-3: the service's audit trail, for its lead and administrator (CSV with ?download=csv).
+    path("audit", audit_views.audit_trail, name="audit"),
     # The original families list is the caseload: the old address and name keep working.
     path("families", caseload_views.caseload, name="families"),
     path("families/new", family_views.family_new, name="family_new"),

@@ -24,9 +24,15 @@ if (container && container.dataset.rosterUrl) {
         headers: { Accept: "text/html" },
         cache: "no-store",
       });
-      // Signed out (sent to the login page) or no longer allowed: stop rather than show
-      // another page inside this one.
-      if (response.redirected || !response.ok) {
+      // Signed out (the session ended while the page sat open, SES-1): reload, so the names
+      // leave the screen and the sign-in page shows.
+      if (response.redirected) {
+        stopped = true;
+        window.location.reload();
+        return;
+      }
+      // No longer allowed: stop rather than show another page inside this one.
+      if (!response.ok) {
         stopped = true;
         if (updated) updated.textContent = "The list stopped updating. Reload the page to see the latest.";
         return;

@@ -144,15 +144,25 @@ def assert_accessible(target: BrowserPage) -> None:
 
 
 def sign_in(target: BrowserPage, username: str) -> None:
-    """Sign in through the real staff login page, as a person would."""
+    """Sign in through the real staff pages, as a person would: the password, then the code
+    their authenticator app shows (AUTH-3)."""
     from playwright.sync_api import expect
 
-    from tests.conftest import TEST_PASSWORD
+    from questionnaires.models import StaffUser
+    from tests.conftest import TEST_PASSWORD, current_code, give_authenticator
 
+    device = give_authenticator(StaffUser.objects.get(username=username))
     target.goto("/staff/login")
     target.page.get_by_label("Username").fill(username)
     target.page.get_by_label("Password").fill(TEST_PASSWORD)
-    target.page.get_by_role("button", name="Sign in").click()
+    with target.page.expect_navigation():
+        target.page.get_by_role("button", name="Sign in").click()
+    expect(target.page.get_by_role("heading", level=1)).to_have_text(
+        "Enter the code from your authenticator app"
+    )
+    target.page.get_by_label("Code", exact=True).fill(current_code(device))
+    with target.page.expect_navigation():
+        target.page.get_by_role("button", name="Continue").click()
     expect(target.page.get_by_role("heading", level=1)).to_have_text("Staff home")
 
 

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from questionnaires.models import StaffUser
 from tests.browser.conftest import BrowserPage, assert_accessible
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, current_code, give_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,8 +47,15 @@ def test_staff_login_page_signs_a_clinician_in(phone: BrowserPage, clinician: St
     assert "username or password is not right" in phone.page.inner_text("main")
     assert_accessible(phone)
 
+    device = give_authenticator(clinician)
     phone.page.get_by_label("Password").fill(TEST_PASSWORD)
     phone.page.get_by_role("button", name="Sign in").click()
+    expect(phone.page.get_by_role("heading", level=1)).to_have_text(
+        "Enter the code from your authenticator app"
+    )
+    assert_accessible(phone)
+    phone.page.get_by_label("Code", exact=True).fill(current_code(device))
+    phone.page.get_by_role("button", name="Continue").click()
     expect(phone.page.get_by_role("heading", level=1)).to_have_text("Staff home")
     assert "Clinician" in phone.page.inner_text("main")
     assert "Riverside parent–infant team" in phone.page.inner_text("main")

@@ -1,6 +1,8 @@
 """Seeds made-up demo data and prints the demo entry points, one `label: value` per line.
 Idempotent: running it again changes nothing that is already there."""
 
+from base64 import b32encode
+from binascii import unhexlify
 from datetime import timedelta
 from typing import Any
 
@@ -12,7 +14,7 @@ from django.utils import timezone
 from questionnaires import credentials, demo
 from questionnaires.models import Family, Programme, Service, StaffUser, Timepoint
 from questionnaires.roles import Role
-from questionnaires.services import families, invitations, staff
+from questionnaires.services import families, invitations, mfa, staff
 
 DEMO_SERVICE = "Demo parent–infant service"
 # A published demo password: demo mode is refused outside `make run` (DEMO_MODE=1).
@@ -23,6 +25,11 @@ DEMO_STAFF: list[tuple[str, str, str, list[Role]]] = [
     ("demo-lead", "Leah", "Lead", [Role.SERVICE_LEAD]),
     ("demo-admin", "Adam", "Admin", [Role.ADMIN]),
 ]
+
+
+def demo_secret(username: str) -> str:
+    """The demo account's authenticator secret as authenticator apps take it (base32)."""
+    return b32encode(unhexlify(mfa.demo_key(username))).decode()
 
 
 class Command(BaseCommand):
@@ -40,10 +47,12 @@ class Command(BaseCommand):
             ),
         )
         for username, first, last, roles in DEMO_STAFF:
-            if not StaffUser.objects.filter(username=username).exists():
-                staff.create_staff_user(
-                    username, DEMO_PASSWORD, service, roles, first_name=first, last_name=last
-                )
+            user = StaffUser.objects.filter(username=username).first() or staff.create_staff_user(
+                username, DEMO_PASSWORD, service, roles, first_name=first, last_name=last
+            )
+            # A published authenticator secret per demo account, so a newcomer can sign in as
+            # every role (AUTH-3 still applies: demo mode is refused in production).
+            mfa.give_demo_authenticator(user)
 
         issued = self.fresh_parent_invitation(service)
         facilitator = StaffUser.objects.get(username="demo-facilitator")
@@ -65,6 +74,11 @@ class Command(BaseCommand):
             (roles[0].value.replace("_", "-"), username) for username, _, _, roles in DEMO_STAFF
         ]
         lines.append(("demo-password", DEMO_PASSWORD))
+        lines += [
+            (f"{roles[0].value.replace('_', '-')}-mfa-secret", demo_secret(username))
+            for username, _, _, roles in DEMO_STAFF
+        ]
+        lines.append(("mfa-code", "make mfa-code ACCOUNT=demo-clinician (any demo username)"))
         for label, value in lines:
             self.stdout.write(f"{label}: {value}")
 

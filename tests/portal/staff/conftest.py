@@ -18,6 +18,7 @@ from questionnaires.models import (
     Timepoint,
 )
 from questionnaires.services import together_time
+from tests.conftest import sign_in
 
 BABY = timezone.localdate() - timedelta(days=150)
 
@@ -36,7 +37,7 @@ def start(group: ParentGroup, facilitator: StaffUser) -> GroupCollection:
 
 @pytest.fixture
 def fran(client: Client, facilitator: StaffUser) -> Client:
-    client.force_login(facilitator)
+    sign_in(client, facilitator)
     return client
 
 

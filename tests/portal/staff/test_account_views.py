@@ -4,7 +4,7 @@
 from django.test import Client
 
 from questionnaires.models import StaffUser
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, sign_in
 
 
 def test_staff_home_needs_sign_in(client: Client, db: None) -> None:
@@ -14,7 +14,7 @@ def test_staff_home_needs_sign_in(client: Client, db: None) -> None:
 
 
 def test_staff_see_their_service_and_role(client: Client, clinician: StaffUser) -> None:
-    client.force_login(clinician)
+    sign_in(client, clinician)
     page = client.get("/staff/").content.decode()
     assert "Riverside parent–infant team" in page
     assert "Clinician" in page
@@ -33,7 +33,7 @@ def test_login_error_is_generic(client: Client, clinician: StaffUser) -> None:
 
 def test_logout_is_post_only(client: Client, clinician: StaffUser) -> None:
     """SES-1: a GET cannot sign someone out (or be used to do it cross-site)."""
-    client.force_login(clinician)
+    sign_in(client, clinician)
     assert client.get("/staff/logout").status_code == 405
     assert client.post("/staff/logout").status_code == 302
     assert client.get("/staff/").status_code == 302
@@ -57,11 +57,11 @@ def test_menu_and_forbidden_page_follow_the_role(
     client: Client, clinician: StaffUser, facilitator: StaffUser
 ) -> None:
     """AZ-3: a facilitator is not offered families and gets a plain 403 page if they try."""
-    client.force_login(facilitator)
+    sign_in(client, facilitator)
     home = client.get("/staff/").content.decode()
     assert ">Families<" not in home
     refused = client.get("/staff/families")
     assert refused.status_code == 403
     assert "You cannot see this page" in refused.content.decode()
-    client.force_login(clinician)
+    sign_in(client, clinician)
     assert ">Families<" in client.get("/staff/").content.decode()

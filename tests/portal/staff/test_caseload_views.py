@@ -28,13 +28,14 @@ from questionnaires.models import (
     Timepoint,
 )
 from questionnaires.services import families
+from tests.conftest import sign_in
 from tests.questionnaires import factories
 
 
 def test_caseload_shows_flags_without_opening_the_record(
     demo_families: dict[str, Family], client: Client, clinician: StaffUser
 ) -> None:
-    client.force_login(clinician)
+    sign_in(client, clinician)
     page = client.get(reverse("staff:caseload")).content.decode()
     rows = {label: page.split(label, 1)[1].split("</tr>", 1)[0] for label in demo_families}
     assert "ASQ:SE-2 above cut-off (T1)" in rows["DEMO-C01"]
@@ -51,7 +52,7 @@ def test_caseload_puts_the_users_own_families_first(
 ) -> None:
     theirs = factories.episode(factories.service_of(clinician), colleague, parent_name="Aaron")
     mine = factories.episode(factories.service_of(clinician), clinician, parent_name="Zed")
-    client.force_login(clinician)
+    sign_in(client, clinician)
     page = client.get(reverse("staff:caseload")).content.decode()
     assert page.index(mine.family.label) < page.index(theirs.family.label)
     assert page.count("Your family") == 1
@@ -69,7 +70,7 @@ def test_search_by_label_or_nickname_and_filter(client: Client, clinician: Staff
     families.open_episode(group, Programme.TOGETHER_TIME, timezone.localdate(), clinician)
     closed = factories.episode(service, clinician, parent_name="Cora")
     Episode.objects.filter(pk=closed.pk).update(closed_on=timezone.localdate())
-    client.force_login(clinician)
+    sign_in(client, clinician)
 
     def labels(**query: str) -> set[str]:
         page = client.get(reverse("staff:caseload"), query).content.decode()
@@ -156,7 +157,7 @@ def _caseload_queries(client: Client, **query: str) -> tuple[int, str]:
 def test_caseload_query_count_is_the_same_for_5_and_500_families(
     client: Client, clinician: StaffUser
 ) -> None:
-    client.force_login(clinician)
+    sign_in(client, clinician)
     _bulk_families(factories.service_of(clinician), clinician, 5, 0)
     with_five, page = _caseload_queries(client)
     assert "ASQ:SE-2 above cut-off (T1)" in page

@@ -16,6 +16,7 @@ from questionnaires.models import (
     StaffUser,
 )
 from questionnaires.services import families
+from tests.conftest import sign_in
 from tests.questionnaires import factories
 
 
@@ -27,7 +28,7 @@ def test_the_list_shows_only_the_users_service(
     unborn = factories.family(service, infant_age_days=None, parent_name="Jo")
     theirs = factories.family(other_service, parent_name="Zainab")
     families.open_episode(mine, Programme.TOGETHER_TIME, date(2026, 3, 3), clinician)
-    client.force_login(clinician)
+    sign_in(client, clinician)
     page = client.get(reverse("staff:families")).content.decode()
     assert mine.label in page and "Maryam" in page
     assert unborn.label in page and "Not born yet" in page
@@ -44,7 +45,7 @@ def _list_queries(client: Client) -> int:
 def test_the_list_query_count_does_not_grow_with_families(
     client: Client, clinician: StaffUser
 ) -> None:
-    client.force_login(clinician)
+    sign_in(client, clinician)
     for _ in range(5):
         factories.episode(factories.service_of(clinician), clinician)
     with_five = _list_queries(client)
@@ -56,7 +57,7 @@ def test_the_list_query_count_does_not_grow_with_families(
 def test_the_list_pages_by_25(client: Client, clinician: StaffUser) -> None:
     for _ in range(30):
         factories.family(factories.service_of(clinician))
-    client.force_login(clinician)
+    sign_in(client, clinician)
     first = client.get(reverse("staff:families")).content.decode()
     second = client.get(reverse("staff:families") + "?page=2").content.decode()
     assert "Families 1 to 25 of 30" in first

@@ -15,6 +15,7 @@ from questionnaires.models import (
     Service,
     StaffUser,
 )
+from tests.conftest import sign_in
 from tests.questionnaires import factories
 
 
@@ -40,7 +41,7 @@ def test_another_services_family_is_not_found(
 ) -> None:
     """AZ-2: every new URL with another service's id is 404, and nothing is written."""
     episode = factories.episode(factories.service_of(clinician), clinician)
-    client.force_login(outsider)
+    sign_in(client, outsider)
     for method, url in _new_urls(episode)[1:]:
         assert getattr(client, method)(url).status_code == 404, url
     assert episode.family.label not in client.get(reverse("staff:caseload")).content.decode()
@@ -53,7 +54,7 @@ def test_another_services_family_is_not_found(
 def test_facilitators_are_refused(client: Client, facilitator: StaffUser) -> None:
     """AZ-3: facilitators never see answers or scores."""
     episode = factories.episode(factories.service_of(facilitator))
-    client.force_login(facilitator)
+    sign_in(client, facilitator)
     for method, url in _new_urls(episode):
         assert getattr(client, method)(url).status_code == 403, url
 
@@ -70,7 +71,7 @@ def test_record_views_and_pdfs_are_audited(
 ) -> None:
     """LOG-1: who, what, when; never the answers."""
     episode = factories.episode(factories.service_of(clinician), clinician)
-    client.force_login(colleague)
+    sign_in(client, colleague)
     _detail(client, episode.family)
     client.get(reverse("staff:family_report_pdf", kwargs={"family_id": episode.family_id}))
     viewed = AuditEvent.objects.get(action="family.viewed")

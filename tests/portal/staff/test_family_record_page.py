@@ -22,7 +22,7 @@ from questionnaires.models import (
     StaffUser,
 )
 from questionnaires.roles import Role
-from tests.conftest import make_staff, riverside
+from tests.conftest import make_staff, riverside, sign_in
 from tests.questionnaires import factories
 
 
@@ -79,7 +79,7 @@ def test_zones_are_words_against_the_cut_off(clinician: StaffUser, client: Clien
     monitoring = {str(n): "sometimes" if n <= 7 else ("often_always" if n % 2 else "rarely_never")
                   for n in range(1, 24)}  # fmt: skip
     factories.send(episode, "T1", {"asq_se2": monitoring})
-    client.force_login(clinician)
+    sign_in(client, clinician)
     page = _detail(client, episode.family)
     assert "Monitoring zone" in page
     assert "Cut-off 45; monitoring zone 30 to 45" in page
@@ -90,7 +90,7 @@ def test_zones_are_words_against_the_cut_off(clinician: StaffUser, client: Clien
 def test_each_score_shows_its_range_direction_and_meaning(
     demo_families: dict[str, Family], client: Client, clinician: StaffUser
 ) -> None:
-    client.force_login(clinician)
+    sign_in(client, clinician)
     page = _detail(client, demo_families["DEMO-C02"])
     assert "Higher = better (more warmth)" in page
     assert "Lower = better (less invasiveness)" in page
@@ -110,7 +110,7 @@ def test_the_chart_is_inline_svg_without_inline_styles(
     demo_families: dict[str, Family], client: Client, clinician: StaffUser
 ) -> None:
     """DEP-3: the CSP allows no inline styles, so the SVG carries presentation attributes."""
-    client.force_login(clinician)
+    sign_in(client, clinician)
     page = _detail(client, demo_families["DEMO-C01"])
     svgs = re.findall(r"<svg[^>]*class=\"app-chart\".*?</svg>", page, re.S)
     assert len(svgs) == 3
@@ -124,7 +124,7 @@ def test_the_chart_is_inline_svg_without_inline_styles(
 def test_family_record_query_count_does_not_grow_with_answers(
     demo_families: dict[str, Family], client: Client, clinician: StaffUser
 ) -> None:
-    client.force_login(clinician)
+    sign_in(client, clinician)
     url = reverse("staff:family_detail", kwargs={"family_id": demo_families["DEMO-C01"].id})
     client.get(url)  # warm the definition cache
     with CaptureQueriesContext(connection) as one_family:
@@ -147,7 +147,7 @@ def test_parent_entered_text_is_escaped_in_the_page_and_the_pdf(
     from questionnaires.models import Answer
 
     Answer.objects.create(measure=measure, item="overall_4", text='<b>x</b> & <font size="99">')
-    client.force_login(clinician)
+    sign_in(client, clinician)
     page = _detail(client, episode.family)
     assert payload not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;b&gt;x&lt;/b&gt; &amp; &lt;font" in page

@@ -20,6 +20,7 @@ from questionnaires.models import (
     StaffUser,
 )
 from questionnaires.services import families
+from tests.conftest import sign_in
 from tests.questionnaires.factories import service_of
 
 
@@ -51,7 +52,7 @@ def _family_data(**overrides: Any) -> dict[str, str]:
 def test_registering_a_family_opens_an_episode_in_the_same_step(
     client: Client, clinician: StaffUser
 ) -> None:
-    client.force_login(clinician)
+    sign_in(client, clinician)
     response = client.post(reverse("staff:family_new"), _family_data())
 
     family = Family.objects.get(label="RV-0042")
@@ -71,7 +72,7 @@ def test_registering_a_family_opens_an_episode_in_the_same_step(
 
 
 def test_a_family_with_a_due_date_is_not_born_yet(client: Client, clinician: StaffUser) -> None:
-    client.force_login(clinician)
+    sign_in(client, clinician)
     due = timezone.localdate() + timedelta(days=60)
     data = _family_data(**_date_parts("infant_dob", None), **_date_parts("due_date", due))
     assert client.post(reverse("staff:family_new"), data).status_code == 302
@@ -84,7 +85,7 @@ def test_the_service_comes_from_the_user_never_the_form(
     client: Client, clinician: StaffUser, other_service: Service
 ) -> None:
     """AZ-4: a posted service (or any extra field) is ignored."""
-    client.force_login(clinician)
+    sign_in(client, clinician)
     data = _family_data(service=str(other_service.id), service_id=str(other_service.id))
     client.post(reverse("staff:family_new"), data)
     assert Family.objects.get(label="RV-0042").service == clinician.service
@@ -93,7 +94,7 @@ def test_the_service_comes_from_the_user_never_the_form(
 @pytest.mark.parametrize("typed", ["RV-0042", "rv-0042", "  RV-0042 "])
 def test_a_label_clash_is_a_plain_error(client: Client, clinician: StaffUser, typed: str) -> None:
     families.register_family(service_of(clinician), "RV-0042", "Ada", "mother", date(2026, 1, 1))
-    client.force_login(clinician)
+    sign_in(client, clinician)
     response = client.post(reverse("staff:family_new"), _family_data(label=typed))
     assert response.status_code == 200
     page = response.content.decode()
@@ -111,7 +112,7 @@ def test_a_label_taken_at_the_same_moment_is_still_a_plain_error(
     monkeypatch.setattr("portal.staff.family_forms.label_is_taken", lambda service, label: False)
     answers = iter([False, True])
     monkeypatch.setattr(families, "label_is_taken", lambda s, label: next(answers))
-    client.force_login(clinician)
+    sign_in(client, clinician)
     response = client.post(reverse("staff:family_new"), _family_data())
     assert response.status_code == 200
     assert "A family in your service already has this label" in response.content.decode()
@@ -123,7 +124,7 @@ def test_the_same_label_is_fine_in_another_service(
     client: Client, clinician: StaffUser, other_service: Service
 ) -> None:
     families.register_family(other_service, "RV-0042", "Ada", "mother", date(2026, 1, 1))
-    client.force_login(clinician)
+    sign_in(client, clinician)
     assert client.post(reverse("staff:family_new"), _family_data()).status_code == 302
 
 
@@ -153,7 +154,7 @@ TODAY = date.today()
 def test_dates_are_checked(
     client: Client, clinician: StaffUser, dates: dict[str, date], message: str
 ) -> None:
-    client.force_login(clinician)
+    sign_in(client, clinician)
     data = _family_data(
         **_date_parts("infant_dob", dates.get("infant_dob")),
         **_date_parts("due_date", dates.get("due_date")),
@@ -181,7 +182,7 @@ def test_dates_are_checked(
 def test_a_date_must_be_real_and_whole(
     client: Client, clinician: StaffUser, parts: tuple[str, str, str], message: str
 ) -> None:
-    client.force_login(clinician)
+    sign_in(client, clinician)
     day, month, year = parts
     data = _family_data(infant_dob_day=day, infant_dob_month=month, infant_dob_year=year)
     page = client.post(reverse("staff:family_new"), data).content.decode()
@@ -195,7 +196,7 @@ def test_a_date_must_be_real_and_whole(
 def test_weeks_premature_is_a_whole_number_up_to_20(
     client: Client, clinician: StaffUser, weeks: str
 ) -> None:
-    client.force_login(clinician)
+    sign_in(client, clinician)
     page = client.post(
         reverse("staff:family_new"), _family_data(weeks_premature=weeks)
     ).content.decode()
@@ -204,7 +205,7 @@ def test_weeks_premature_is_a_whole_number_up_to_20(
 
 
 def test_an_unborn_baby_cannot_be_premature(client: Client, clinician: StaffUser) -> None:
-    client.force_login(clinician)
+    sign_in(client, clinician)
     data = _family_data(
         **_date_parts("infant_dob", None),
         **_date_parts("due_date", TODAY + timedelta(days=30)),
@@ -217,7 +218,7 @@ def test_an_unborn_baby_cannot_be_premature(client: Client, clinician: StaffUser
 def test_an_empty_form_shows_every_error_and_no_page_says_please(
     client: Client, clinician: StaffUser
 ) -> None:
-    client.force_login(clinician)
+    sign_in(client, clinician)
     page = client.post(reverse("staff:family_new"), {}).content.decode()
     for message in (
         "Enter a family label",

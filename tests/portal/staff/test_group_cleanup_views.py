@@ -24,7 +24,7 @@ from questionnaires.models import (
 )
 from questionnaires.roles import Role
 from questionnaires.services import responses, together_time
-from tests.conftest import make_staff
+from tests.conftest import make_staff, sign_in
 
 BABY = timezone.localdate() - timedelta(days=150)
 
@@ -43,7 +43,7 @@ def start(group: ParentGroup) -> GroupCollection:
 
 @pytest.fixture
 def fran(client: Client, facilitator: StaffUser) -> Client:
-    client.force_login(facilitator)
+    sign_in(client, facilitator)
     return client
 
 
@@ -81,7 +81,7 @@ def test_another_groups_facilitator_cannot_remove_anyone(
     client: Client, service: Service, group: ParentGroup, start: GroupCollection
 ) -> None:
     junk = together_time.join_start(start, "Junk", "mother", BABY).participant
-    client.force_login(make_staff(service, "gina", Role.FACILITATOR))
+    sign_in(client, make_staff(service, "gina", Role.FACILITATOR))
     assert client.post(_remove_url(group, junk)).status_code == 404
     assert GroupParticipant.objects.count() == 1
 

@@ -32,7 +32,7 @@ from questionnaires.models import (
 from questionnaires.roles import Role
 from questionnaires.selectors import entry
 from questionnaires.services import responses, together_time
-from tests.conftest import make_staff
+from tests.conftest import make_staff, sign_in
 from tests.questionnaires import factories
 
 BABY = timezone.localdate() - timedelta(days=150)
@@ -46,7 +46,7 @@ MORS_WARM = {str(i): ("5" if i in (1, 3, 4, 6, 8, 11, 13) else "0") for i in ran
 
 def _signed_in(user: StaffUser) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -21,7 +21,7 @@ from questionnaires.models import (
 )
 from questionnaires.roles import Role
 from questionnaires.services import invitations, responses
-from tests.conftest import ClientResponse, make_staff
+from tests.conftest import ClientResponse, make_staff, sign_in
 from tests.questionnaires import factories
 
 LINK_PATTERN = re.compile(r"https?://[^/\s\"<]+(/p/[A-Za-z0-9_-]+)")
@@ -37,18 +37,29 @@ def _issue(client: Client, episode: Episode, timepoint: str = "T1") -> ClientRes
     )
 
 
-@pytest.mark.parametrize("role", [Role.CLINICIAN, Role.SERVICE_LEAD, Role.ADMIN])
-def test_clinicians_leads_and_admins_may_use_the_pages(
+@pytest.mark.parametrize("role", [Role.CLINICIAN, Role.SERVICE_LEAD])
+def test_clinicians_and_leads_may_use_the_pages(
     client: Client, service: Service, role: Role
 ) -> None:
     user = make_staff(service, f"user-{role.value}", role)
     episode = factories.episode(service)
-    client.force_login(user)
+    sign_in(client, user)
     assert client.get(reverse("staff:families")).status_code == 200
     assert client.get(reverse("staff:family_new")).status_code == 200
     detail = reverse("staff:family_detail", kwargs={"family_id": episode.family_id})
     assert client.get(detail).status_code == 200
     assert _issue(client, episode).status_code == 200
+
+
+def test_an_it_admin_reads_no_family_by_default(client: Client, service: Service) -> None:
+    """AZ-1: the IT admin role manages accounts; it is not a case role, so it sees no answers."""
+    episode = factories.episode(service)
+    sign_in(client, make_staff(service, "it-admin", Role.ADMIN))
+    detail = reverse("staff:family_detail", kwargs={"family_id": episode.family_id})
+    assert client.get(reverse("staff:families")).status_code == 403
+    assert client.get(detail).status_code == 403
+    assert _issue(client, episode).status_code == 403
+    assert not Invitation.objects.exists()
 
 
 def _all_urls(episode: Episode, invitation: Invitation) -> list[tuple[str, str]]:
@@ -76,7 +87,7 @@ def test_a_facilitator_only_user_is_refused(client: Client, facilitator: StaffUs
     """AZ-3: facilitators see group completion, never a family's record."""
     episode = factories.episode(factories.service_of(facilitator))
     invitation = invitations.issue_invitation(episode, "T1").invitation
-    client.force_login(facilitator)
+    sign_in(client, facilitator)
     for method, url in _all_urls(episode, invitation):
         assert getattr(client, method)(url, {"timepoint": "T1"}).status_code == 403, url
     invitation.refresh_from_db()
@@ -92,7 +103,7 @@ def test_another_services_records_are_not_found(
     changes."""
     episode = factories.episode(factories.service_of(clinician), clinician)
     invitation = invitations.issue_invitation(episode, "T1", actor=clinician).invitation
-    client.force_login(outsider)
+    sign_in(client, outsider)
     urls = _all_urls(episode, invitation)[3:]
     for method, url in urls:
         assert getattr(client, method)(url, {"timepoint": "T1"}).status_code == 404, url
@@ -103,7 +114,7 @@ def test_another_services_records_are_not_found(
 
 
 def test_unknown_ids_are_not_found(client: Client, clinician: StaffUser) -> None:
-    client.force_login(clinician)
+    sign_in(client, clinician)
     unknown = "00000000-0000-4000-8000-000000000000"
     assert client.get(f"/staff/families/{unknown}").status_code == 404
     issue = client.post(f"/staff/episodes/{unknown}/invitations", {"timepoint": "T1"})
@@ -115,7 +126,7 @@ def test_issuing_and_revoking_are_post_only(client: Client, clinician: StaffUser
     """LINK-6: a GET changes nothing."""
     episode = factories.episode(factories.service_of(clinician), clinician)
     invitation = invitations.issue_invitation(episode, "T1").invitation
-    client.force_login(clinician)
+    sign_in(client, clinician)
     issue = reverse("staff:invitation_issue", kwargs={"episode_id": episode.id})
     revoke = reverse("staff:invitation_revoke", kwargs={"invitation_id": invitation.id})
     assert client.get(issue).status_code == 405
@@ -130,14 +141,14 @@ def test_an_unknown_timepoint_is_a_bad_request(
     client: Client, clinician: StaffUser, timepoint: str
 ) -> None:
     episode = factories.episode(factories.service_of(clinician), clinician)
-    client.force_login(clinician)
+    sign_in(client, clinician)
     assert _issue(client, episode, timepoint).status_code == 400
     assert not Invitation.objects.exists()
 
 
 def test_viewing_a_family_is_audited(client: Client, clinician: StaffUser) -> None:
     episode = factories.episode(factories.service_of(clinician), clinician)
-    client.force_login(clinician)
+    sign_in(client, clinician)
     client.get(reverse("staff:family_detail", kwargs={"family_id": episode.family_id}))
     event = AuditEvent.objects.get(action="family.viewed")
     assert event.actor == clinician
@@ -152,7 +163,7 @@ def test_the_family_page_shows_episodes_and_link_statuses(
     sent = invitations.issue_invitation(episode, "T1", actor=clinician).invitation
     revoked = invitations.issue_invitation(episode, "T1", actor=clinician).invitation
     invitations.revoke_invitation(revoked)
-    client.force_login(clinician)
+    sign_in(client, clinician)
     page = client.get(
         reverse("staff:family_detail", kwargs={"family_id": episode.family_id})
     ).content.decode()
@@ -170,7 +181,7 @@ def test_issuing_shows_a_link_a_qr_code_and_a_code_that_all_work(
     client: Client, clinician: StaffUser
 ) -> None:
     episode = factories.episode(factories.service_of(clinician), clinician, infant_age_days=200)
-    client.force_login(clinician)
+    sign_in(client, clinician)
     response = _issue(client, episode)
 
     assert response.status_code == 200
@@ -211,7 +222,7 @@ def test_a_baby_not_born_yet_gets_a_note_on_the_issued_page(
     client: Client, clinician: StaffUser
 ) -> None:
     episode = factories.episode(factories.service_of(clinician), clinician, infant_age_days=None)
-    client.force_login(clinician)
+    sign_in(client, clinician)
     page = _issue(client, episode, "T1").content.decode()
     assert "ASQ:SE-2 left out: the baby is not born yet." in page
     assert "<li>ASQ:SE-2</li>" not in page
@@ -220,7 +231,7 @@ def test_a_baby_not_born_yet_gets_a_note_on_the_issued_page(
 def test_the_plain_token_and_code_are_stored_nowhere(client: Client, clinician: StaffUser) -> None:
     """LINK-1: only keyed hashes are kept; the token is in no column, audit entry or session."""
     episode = factories.episode(factories.service_of(clinician), clinician)
-    client.force_login(clinician)
+    sign_in(client, clinician)
     page = _issue(client, episode).content.decode()
     link_match, code_match = LINK_PATTERN.search(page), CODE_PATTERN.search(page)
     assert link_match and code_match
@@ -242,7 +253,7 @@ def test_the_plain_token_and_code_are_stored_nowhere(client: Client, clinician: 
 
 def test_revoking_stops_the_link(client: Client, clinician: StaffUser) -> None:
     episode = factories.episode(factories.service_of(clinician), clinician)
-    client.force_login(clinician)
+    sign_in(client, clinician)
     page = _issue(client, episode).content.decode()
     link_match = LINK_PATTERN.search(page)
     assert link_match
@@ -276,7 +287,7 @@ def test_resend_gives_a_new_link_and_keeps_the_answers(
     responses.record_consent(response, True)
     measure = response.measures.get(instrument__code="prfq")
     responses.save_answer(measure, "1", "4")
-    client.force_login(clinician)
+    sign_in(client, clinician)
     page = client.post(f"/staff/invitations/{issued.invitation.pk}/resend")
     assert page.status_code == 200
     html = page.content.decode()
@@ -302,7 +313,7 @@ def test_sent_back_answers_cannot_be_resent(
 
     issued, response = factories.invited_response(service, actor=clinician)
     responses.submit_response(response)
-    client.force_login(clinician)
+    sign_in(client, clinician)
     before = issued.invitation.token_hash
     reply = client.post(f"/staff/invitations/{issued.invitation.pk}/resend")
     assert reply.status_code == 302
@@ -316,7 +327,7 @@ def test_resend_is_scoped_to_the_service(
     from tests.questionnaires import factories
 
     issued, _ = factories.invited_response(service, actor=clinician)
-    client.force_login(outsider)
+    sign_in(client, outsider)
     assert client.post(f"/staff/invitations/{issued.invitation.pk}/resend").status_code == 404
     assert client.get(f"/staff/invitations/{issued.invitation.pk}/resend").status_code in (
         403,

@@ -14,7 +14,7 @@ from questionnaires.models import (
     LoafRating,
     StaffUser,
 )
-from tests.conftest import ClientResponse
+from tests.conftest import ClientResponse, sign_in
 from tests.questionnaires import factories
 
 
@@ -39,7 +39,7 @@ def _loaf_post(client: Client, episode: Episode, **fields: str) -> ClientRespons
 
 def test_recording_loaf_and_the_change_category(client: Client, clinician: StaffUser) -> None:
     episode = factories.episode(factories.service_of(clinician), clinician)
-    client.force_login(clinician)
+    sign_in(client, clinician)
     first = _loaf_post(client, episode)
     assert first.status_code == 302
     assert (
@@ -79,7 +79,7 @@ def test_loaf_form_errors_are_plain_and_nothing_is_saved(
     client: Client, clinician: StaffUser, fields: dict[str, str], message: str
 ) -> None:
     episode = factories.episode(factories.service_of(clinician), clinician)
-    client.force_login(clinician)
+    sign_in(client, clinician)
     response = _loaf_post(client, episode, **fields)
     assert response.status_code == 400
     page = response.content.decode()
@@ -90,6 +90,6 @@ def test_loaf_form_errors_are_plain_and_nothing_is_saved(
 
 def test_loaf_record_is_post_only(client: Client, clinician: StaffUser) -> None:
     episode = factories.episode(factories.service_of(clinician), clinician)
-    client.force_login(clinician)
+    sign_in(client, clinician)
     url = reverse("staff:loaf_record", kwargs={"episode_id": episode.id})
     assert client.get(url).status_code == 405

@@ -16,6 +16,7 @@ from questionnaires.models import (
     StaffUser,
 )
 from questionnaires.selectors import family_record
+from tests.conftest import sign_in
 
 
 def _pdf_text(content: bytes) -> str:
@@ -33,7 +34,7 @@ def test_pdf_report_has_the_stored_numbers_versions_and_author(
     clinician.first_name, clinician.last_name = "Alice", "Ng"
     clinician.save()
     family = demo_families["DEMO-C01"]
-    client.force_login(clinician)
+    sign_in(client, clinician)
     response = client.get(reverse("staff:family_report_pdf", kwargs={"family_id": family.id}))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

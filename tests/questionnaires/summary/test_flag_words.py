@@ -24,6 +24,7 @@ from questionnaires.summary.flag_words import (
     describe,
 )
 from scoring.flags import CLINICAL_KINDS, TARGETS, Flag, FlagKind, Target
+from tests.conftest import sign_in
 
 ANSWERED_YES = "Answered yes"
 CASELOAD_YES = "Overall question answered yes"
@@ -121,7 +122,7 @@ def scored_family(service: Service, clinician: StaffUser) -> ScoreRecord:
 def test_caseload_reports_an_unknown_flag_as_unrecognised(
     scored_family: ScoreRecord, client: Client, clinician: StaffUser
 ) -> None:
-    client.force_login(clinician)
+    sign_in(client, clinician)
     page = client.get(reverse("staff:caseload")).content.decode()
     row = page.split("RV-FLAG", 1)[1].split("</tr>", 1)[0]
     assert "Unrecognised flag – open the record (T1)" in row
@@ -131,7 +132,7 @@ def test_caseload_reports_an_unknown_flag_as_unrecognised(
 def test_record_and_pdf_report_an_unknown_flag_as_unrecognised(
     scored_family: ScoreRecord, client: Client, clinician: StaffUser
 ) -> None:
-    client.force_login(clinician)
+    sign_in(client, clinician)
     invitation = scored_family.measure.response.invitation
     assert invitation is not None
     family_id = invitation.episode.family_id
