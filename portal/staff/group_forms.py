@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from portal.date_input import DateInputField
 from questionnaires.models import GroupParticipant, ParentGroup, Service, StaffUser, Timepoint
 from questionnaires.selectors.roster import unlinked_participants
-from questionnaires.selectors.staff import facilitators_of
+from questionnaires.selectors.staff import clinicians_of, facilitators_of
 from questionnaires.summary.wording import baby_date_words
 
 MAX_SESSIONS = 52
@@ -21,6 +21,11 @@ SESSIONS_ERROR = f"Number of sessions must be a whole number from 1 to {MAX_SESS
 
 
 class FacilitatorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
+class LeadClinicianChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.display_name)
 
@@ -70,11 +75,24 @@ class GroupForm(forms.Form):
         },
     )
 
+    lead_clinician = LeadClinicianChoiceField(
+        label="Lead clinician (optional)",
+        help_text="Parents who join this group are added to this clinician's families, so "
+        "their flags reach a named person. Clinicians and service leads in your service.",
+        queryset=StaffUser.objects.none(),
+        required=False,
+        empty_label="No lead clinician",
+        error_messages={"invalid_choice": "Select the lead clinician from the list"},
+    )
+
     def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["facilitators"]
         assert isinstance(field, FacilitatorChoiceField)
         field.queryset = facilitators_of(service)
+        lead = self.fields["lead_clinician"]
+        assert isinstance(lead, LeadClinicianChoiceField)
+        lead.queryset = clinicians_of(service)
 
     @classmethod
     def initial_for(cls, group: ParentGroup) -> dict[str, Any]:
@@ -84,6 +102,7 @@ class GroupForm(forms.Form):
             "start_date": group.start_date,
             "sessions": group.sessions,
             "facilitators": [user.pk for user in group.facilitators.all()],
+            "lead_clinician": group.lead_clinician_id,
         }
 
     @property

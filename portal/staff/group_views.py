@@ -48,7 +48,8 @@ def group_list(request: HttpRequest) -> HttpResponse:
 def group_new(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     service = staff_service(request)
-    initial = {"facilitators": [user.pk]}  # the creator, if they are a facilitator
+    # The creator, if they are a facilitator; and as lead clinician, if they are a clinician.
+    initial = {"facilitators": [user.pk], "lead_clinician": user.pk}
     form = GroupForm(
         request.POST if request.method == "POST" else None, service=service, initial=initial
     )
@@ -61,6 +62,7 @@ def group_new(request: HttpRequest) -> HttpResponse:
             form.cleaned_data["venue"],
             facilitators=list(form.cleaned_data["facilitators"]),
             actor=user,
+            lead_clinician=form.cleaned_data["lead_clinician"],
         )
         messages.success(request, f"{group.name} is set up.")
         return _after_saving(request, group)
@@ -85,6 +87,7 @@ def group_edit(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
             form.cleaned_data["venue"],
             list(form.cleaned_data["facilitators"]),
             actor=staff_user(request),
+            lead_clinician=form.cleaned_data["lead_clinician"],
         )
         messages.success(request, f"{group.name} is saved.")
         return _after_saving(request, group)

@@ -20,6 +20,15 @@ class ParentGroup(models.Model):
     facilitators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="facilitated_groups", blank=True
     )
+    # The clinician who owns the episodes of parents joining this group, so their flags reach
+    # a named person's "Your families" rather than nobody's.
+    lead_clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_groups",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

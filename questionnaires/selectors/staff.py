@@ -1,4 +1,4 @@
-"""Staff a form may offer: the facilitators of a service."""
+"""Staff a form may offer: the facilitators and the clinicians of a service."""
 
 from __future__ import annotations
 
@@ -12,3 +12,16 @@ def facilitators_of(service: Service) -> QuerySet[StaffUser]:
     return StaffUser.objects.filter(
         service=service, is_active=True, groups__name=Role.FACILITATOR
     ).order_by("first_name", "last_name", "username")
+
+
+def clinicians_of(service: Service) -> QuerySet[StaffUser]:
+    """Who may lead a group's episodes: the service's clinicians and service leads."""
+    return (
+        StaffUser.objects.filter(
+            service=service,
+            is_active=True,
+            groups__name__in=[Role.CLINICIAN, Role.SERVICE_LEAD],
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from questionnaires.models import (
     StaffUser,
     Timepoint,
 )
+from questionnaires.roles import works_with_families
 from questionnaires.services import audit
 from questionnaires.services.families import DEFAULT_SET, open_episode, register_family
 from questionnaires.services.invitations import issue_invitation
@@ -43,12 +45,27 @@ def create_group(
     venue: str = "",
     facilitators: list[StaffUser] | None = None,
     actor: StaffUser | None = None,
+    lead_clinician: StaffUser | None | Literal["creator"] = "creator",
 ) -> ParentGroup:
+    """By default the creator leads if they work with families, so a group set up by a
+    clinician has a named clinician for its episodes; None sets it up without a lead."""
+    if lead_clinician == "creator":
+        lead_clinician = actor if actor is not None and works_with_families(actor) else None
     group = ParentGroup.objects.create(
-        service=service, name=name, venue=venue, start_date=start_date, sessions=sessions
+        service=service,
+        name=name,
+        venue=venue,
+        start_date=start_date,
+        sessions=sessions,
+        lead_clinician=lead_clinician,
     )
     group.facilitators.set(facilitators or ([actor] if actor else []))
-    audit.record("group.created", actor, group)
+    audit.record(
+        "group.created",
+        actor,
+        group,
+        lead_clinician=str(lead_clinician.pk) if lead_clinician else "",
+    )
     return group
 
 
@@ -61,11 +78,17 @@ def update_group(
     venue: str,
     facilitators: list[StaffUser],
     actor: StaffUser | None = None,
+    lead_clinician: StaffUser | None = None,
 ) -> ParentGroup:
+    """`lead_clinician` None means the group has no lead: new joiners' episodes get none.
+    Episodes already open keep their clinician (a change of lead is not a handover)."""
+    lead_changed = group.lead_clinician_id != (lead_clinician.pk if lead_clinician else None)
     group.name, group.start_date, group.sessions, group.venue = name, start_date, sessions, venue
+    group.lead_clinician = lead_clinician
     group.save()
     group.facilitators.set(facilitators)
-    audit.record("group.updated", actor, group)
+    details = {"lead_clinician": str(lead_clinician.pk) if lead_clinician else ""}
+    audit.record("group.updated", actor, group, **(details if lead_changed else {}))
     return group
 
 
@@ -174,9 +197,16 @@ def _split_baby_date(baby_date: date) -> tuple[date | None, date | None]:
     return baby_date, None
 
 
-def _group_invitation(collection: GroupCollection, family: Family, timepoint: str) -> Invitation:
+def _group_invitation(
+    collection: GroupCollection,
+    family: Family,
+    timepoint: str,
+    clinician: StaffUser | None = None,
+) -> Invitation:
+    """`clinician` owns a new episode (the group's lead clinician for a joiner); the temporary
+    family of unmatched end answers gets none: those answers are nobody's yet (LINK-8)."""
     episode = family.episodes.order_by("opened_on").first() or open_episode(
-        family, Programme.TOGETHER_TIME, timezone.localdate()
+        family, Programme.TOGETHER_TIME, timezone.localdate(), clinician
     )
     issued = issue_invitation(
         episode, timepoint, codes=tuple(collection.instruments), valid_days=14
@@ -223,7 +253,7 @@ def join_start(
     response."""
     group = collection.group
     family = _register_group_family(group.service, nickname, relationship, baby_date, "TT-")
-    invitation = _group_invitation(collection, family, Timepoint.T1)
+    invitation = _group_invitation(collection, family, Timepoint.T1, group.lead_clinician)
     seed = credentials.new_seed()
     participant = GroupParticipant.objects.create(
         group=group,
@@ -303,6 +333,16 @@ def _locked_pending(review: MatchReview) -> MatchReview:
     return locked
 
 
+def _give_episode_a_clinician(participant: GroupParticipant) -> None:
+    """Matched end answers reach a named clinician: an episode opened before the group had a
+    lead gets the group's lead now (an episode's own clinician is never replaced)."""
+    episode, lead = participant.episode, participant.group.lead_clinician
+    if episode.clinician_id is None and lead is not None:
+        episode.clinician = lead
+        episode.save(update_fields=["clinician"])
+        audit.record("episode.clinician_set", None, episode, clinician=str(lead.pk))
+
+
 @transaction.atomic
 def confirm_match(
     review: MatchReview, participant: GroupParticipant, actor: StaffUser | None = None
@@ -319,6 +359,7 @@ def confirm_match(
     invitation.save(update_fields=["episode"])
     if not temporary.episodes.filter(invitations__isnull=False).exists():
         temporary.delete()
+    _give_episode_a_clinician(participant)
     review.proposed = participant
     review.status = MatchStatus.CONFIRMED
     review.decided_by, review.decided_at = actor, timezone.now()
