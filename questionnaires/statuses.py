@@ -12,17 +12,36 @@ from django.utils import timezone
 
 from questionnaires.models import GroupCollection, Invitation, MatchStatus, ResponseStatus
 
+# One vocabulary for links and answers on every staff page (caseload, family record, roster,
+# PDF). "Sent" alone once meant "link issued" on one page and "answers received" on another:
+# these words say who did what.
+LINK_SENT = "Link sent – not opened"
+OPENED = "Opened"
+IN_PROGRESS = "In progress"
+ANSWERS_RECEIVED = "Answers received"
+DECLINED = "Declined"
+WAITING_FOR_MATCHING = "Waiting for matching"
+EXPIRED = "Expired"
+REVOKED = "Revoked"
+NOT_STARTED = "Not started"
+NO_ANSWERS_YET = "No answers yet"
+
 
 class InvitationStatus(TextChoices):
     """What became of a personal link, as the clinician sees it."""
 
-    SENT = "sent", "Sent"
-    OPENED = "opened", "Opened"
-    IN_PROGRESS = "in_progress", "In progress"
-    SENT_BACK = "sent_back", "Sent back"
-    DECLINED = "declined", "Declined"
-    EXPIRED = "expired", "Expired"
-    REVOKED = "revoked", "Revoked"
+    SENT = "sent", LINK_SENT
+    OPENED = "opened", OPENED
+    IN_PROGRESS = "in_progress", IN_PROGRESS
+    SENT_BACK = "sent_back", ANSWERS_RECEIVED
+    DECLINED = "declined", DECLINED
+    EXPIRED = "expired", EXPIRED
+    REVOKED = "revoked", REVOKED
+
+
+def answers_words(received: bool) -> str:
+    """A timepoint's answers on the caseload: received (and matched), or not yet."""
+    return ANSWERS_RECEIVED if received else NO_ANSWERS_YET
 
 
 # Statuses in which the link still lets a parent in, so revoking it means something.
@@ -66,10 +85,11 @@ class RosterStatus(TextChoices):
     """How far a group parent got at one timepoint, as the facilitator sees it (never answers,
     AZ-3)."""
 
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    SENT = "sent", "Sent"
-    DECLINED = "declined", "Declined"
+    NOT_STARTED = "not_started", NOT_STARTED
+    IN_PROGRESS = "in_progress", IN_PROGRESS
+    SENT = "sent", ANSWERS_RECEIVED
+    DECLINED = "declined", DECLINED
+    WAITING_FOR_MATCHING = "waiting_for_matching", WAITING_FOR_MATCHING
 
 
 _ROSTER_FROM_RESPONSE = {
@@ -83,7 +103,11 @@ def _roster_status(invitation: Invitation) -> RosterStatus:
     response = getattr(invitation, "response", None)
     if response is None:
         return RosterStatus.NOT_STARTED
-    return _ROSTER_FROM_RESPONSE[ResponseStatus(response.status)]
+    status = _ROSTER_FROM_RESPONSE[ResponseStatus(response.status)]
+    # Answers a facilitator has still to match are not yet this parent's (LINK-8).
+    if status == RosterStatus.SENT and awaits_matching(invitation):
+        return RosterStatus.WAITING_FOR_MATCHING
+    return status
 
 
 def roster_status(invitations: Iterable[Invitation]) -> RosterStatus | None:

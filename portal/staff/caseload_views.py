@@ -30,14 +30,16 @@ def caseload(request: HttpRequest) -> HttpResponse:
     # Page links keep the search and filters.
     kept = urlencode({key: value for key, value in asdict(filters).items() if value})
     # LOG-1: which families the page listed (ids only; never the search text).
-    audit.record_caseload_view(
-        request.user, list(page), page.number, filtered=any(asdict(filters).values())
-    )
+    audit.record_caseload_view(request.user, list(page), page.number, filtered=filters.narrows)
+    rows = caseload_rows(list(page), timezone.localdate())
     context = {
         "page": page,
-        "rows": caseload_rows(list(page), timezone.localdate()),
+        "rows": rows,
         "form": form,
-        "filtered": any(asdict(filters).values()),
+        "filtered": filters.narrows,
+        "sorted": bool(filters.sort),
+        # One notice for the page instead of a grey tag on every row.
+        "unverified": any(row.flags.unverified for row in rows),
         "kept_query": kept + "&" if kept else "",
     }
     return render(request, "staff/caseload.html", context)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from portal.date_input import DateInputField
 from questionnaires import baby_dates
 from questionnaires.models import LoafPart, Programme, Relationship, Service, Timepoint
-from questionnaires.selectors.caseload import CaseloadFilters
+from questionnaires.selectors.caseload import ATTENTION_ONLY, SORT_ATTENTION, CaseloadFilters
 from questionnaires.selectors.families import label_is_taken
 from questionnaires.services import loaf_ratings
 from questionnaires.statuses import CaseStatus
@@ -162,6 +162,16 @@ class CaseloadFilterForm(forms.Form):
     )
     status = forms.ChoiceField(
         label="Status", choices=[("", "Any status"), *CaseStatus.choices], required=False
+    )
+    attention = forms.ChoiceField(
+        label="Flags",
+        choices=[("", "Any flags or none"), (ATTENTION_ONLY, "Needs attention")],
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label="Order",
+        choices=[("", "Your families first"), (SORT_ATTENTION, "Needs attention first")],
+        required=False,
     )
 
     def filters(self) -> CaseloadFilters:

@@ -26,6 +26,7 @@ TAG_COLOURS: dict[str, dict[str, str]] = {
         RosterStatus.IN_PROGRESS: "yellow",
         RosterStatus.SENT: "green",
         RosterStatus.DECLINED: "orange",
+        RosterStatus.WAITING_FOR_MATCHING: "purple",
     },
     "flag": {Severity.URGENT: "red", Severity.WATCH: "yellow", Severity.NOTICE: "grey"},
     "zone": {"above": "red", "monitoring": "yellow", "below": "green"},

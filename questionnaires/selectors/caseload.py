@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -21,6 +22,7 @@ from django.db.models import (
 )
 
 from questionnaires.models import (
+    Answer,
     Episode,
     Family,
     Response,
@@ -29,10 +31,13 @@ from questionnaires.models import (
     StaffUser,
     Timepoint,
 )
+from questionnaires.questions import questions_asked
+from questionnaires.scoring_adapter import _definition
 from questionnaires.selectors.scope import families_for
-from questionnaires.statuses import PENDING_MATCH, CaseStatus
-from questionnaires.summary.flag_words import CaseloadFlag, StoredFlags, caseload_flags
+from questionnaires.statuses import PENDING_MATCH, CaseStatus, answers_words
+from questionnaires.summary.flag_words import CaseloadFlags, Names, StoredFlags, caseload_flags
 from questionnaires.summary.wording import baby_age
+from scoring.flags import Flag, FlagKind
 
 NO_EPISODE = "No episode of care"
 
@@ -44,6 +49,17 @@ class CaseloadFilters:
     q: str = ""
     programme: str = ""
     status: str = ""
+    attention: str = ""  # ATTENTION_ONLY: families with a current clinical flag
+    sort: str = ""  # SORT_ATTENTION: those families first; otherwise the user's own first
+
+    @property
+    def narrows(self) -> bool:
+        """Whether anything leaves families out (sorting does not)."""
+        return any((self.q, self.programme, self.status, self.attention))
+
+
+ATTENTION_ONLY = "yes"
+SORT_ATTENTION = "attention"
 
 
 @dataclass(frozen=True)
@@ -55,7 +71,15 @@ class CaseloadRow:
     status: str
     t1_sent: bool
     t2_sent: bool
-    flags: list[CaseloadFlag]
+    flags: CaseloadFlags
+
+    @property
+    def t1_words(self) -> str:
+        return answers_words(self.t1_sent)
+
+    @property
+    def t2_words(self) -> str:
+        return answers_words(self.t2_sent)
 
 
 def _sent_responses() -> QuerySet[Response]:
@@ -120,7 +144,17 @@ def caseload_queryset(user: StaffUser, filters: CaseloadFilters) -> QuerySet[Fam
         families = families.filter(
             Exists(still_open.filter(~_sent(Timepoint.T1)).filter(~_sent(Timepoint.T2)))
         )
-    return families.order_by("-is_mine", "label", "pk").prefetch_related(
+    if filters.attention == ATTENTION_ONLY or filters.sort == SORT_ATTENTION:
+        attention = needs_attention_ids(families)
+        families = families.annotate(
+            needs_attention=ExpressionWrapper(Q(pk__in=attention), output_field=BooleanField())
+        )
+        if filters.attention == ATTENTION_ONLY:
+            families = families.filter(pk__in=attention)
+    order = ["-is_mine", "label", "pk"]
+    if filters.sort == SORT_ATTENTION:
+        order.insert(0, "-needs_attention")
+    return families.order_by(*order).prefetch_related(
         Prefetch("episodes", queryset=Episode.objects.order_by("-opened_on", "-pk"))
     )
 
@@ -149,30 +183,89 @@ def _sent_timepoints(episode_ids: list[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
     return found
 
 
-def _flags_by_family(family_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[CaseloadFlag]]:
-    """Every page's flags in one query: the current scores' stored flags (set with the submit,
-    DATA-6), never a rescoring on the fly."""
+def _stored_flags(
+    families: QuerySet[Family, Any] | list[uuid.UUID], names: bool
+) -> dict[uuid.UUID, list[StoredFlags]]:
+    """The current scores' stored flags (set with the submit, DATA-6), never a rescoring on the
+    fly, for the given families in one query. With `names`, overall questions are numbered as
+    the record numbers them, from the (cached) definitions."""
     rows = ScoreRecord.objects.filter(
         is_current=True,
         measure__response__in=_sent_responses(),
-        measure__response__invitation__episode__family_id__in=family_ids,
+        measure__response__invitation__episode__family_id__in=families,
     ).values_list(
         "measure__response__invitation__episode__family_id",
+        "measure__response__invitation__episode__opened_on",
+        "measure__response__invitation__episode_id",
         "measure__response__invitation__timepoint",
         "flags",
+        "measure__instrument__code",
         "measure__instrument__has_unverified_numbers",
+        "measure__instrument_id",
+        "measure__instrument__sha256",
+        "measure__asq_interval",
     )
     grouped: dict[uuid.UUID, list[StoredFlags]] = defaultdict(list)
-    for family_id, timepoint, flags, unverified in rows:
-        grouped[family_id].append(StoredFlags(timepoint, list(flags or []), unverified))
-    return {key: caseload_flags(value) for key, value in grouped.items()}
+    for family_id, opened, episode, timepoint, flags, code, unverified, pk, sha, interval in rows:
+        texts = [str(text) for text in flags or []]
+        wants = names and any(text.startswith("overall_yes") for text in texts)
+        grouped[family_id].append(
+            StoredFlags(
+                timepoint,
+                texts,
+                unverified,
+                instrument=code,
+                position=(opened.isoformat(), str(episode)),
+                names=_overall_numbers(pk, sha, interval) if wants else {},
+            )
+        )
+    # A concern ticked on an answered question is kept with the answer, not in the score's
+    # flags (the scoring counts it in the total): read it from there, in one more query.
+    concerns = Answer.objects.filter(
+        concern=True,
+        measure__response__in=_sent_responses(),
+        measure__response__invitation__episode__family_id__in=families,
+    ).exclude(value="")
+    for family_id, opened, episode, timepoint, code, item in concerns.values_list(
+        "measure__response__invitation__episode__family_id",
+        "measure__response__invitation__episode__opened_on",
+        "measure__response__invitation__episode_id",
+        "measure__response__invitation__timepoint",
+        "measure__instrument__code",
+        "item",
+    ):
+        grouped[family_id].append(
+            StoredFlags(
+                timepoint,
+                [str(Flag(FlagKind.CONCERN, item=str(item)))],
+                False,
+                instrument=code,
+                position=(opened.isoformat(), str(episode)),
+            )
+        )
+    return grouped
+
+
+def _overall_numbers(pk: int, sha256: str, interval: int | None) -> Names:
+    """Overall-question ids → "question 2", numbered as the family record numbers them. The
+    definitions are cached per instrument version: at most one read per version, whatever the
+    number of families."""
+    asked = questions_asked(_definition(pk, sha256), interval)
+    return {question.id: f"question {n}" for n, question in enumerate(asked.overall, start=1)}
+
+
+def needs_attention_ids(families: QuerySet[Family]) -> list[uuid.UUID]:
+    """The families (of this queryset) with a current clinical flag: one query, whatever the
+    number of families, worked out by the same words the rows show."""
+    stored = _stored_flags(families.values("pk"), names=False)
+    return [family for family, rows in stored.items() if caseload_flags(rows).needs_attention]
 
 
 def caseload_rows(families: Sequence[Family], today: date) -> list[CaseloadRow]:
     """One page's rows: two queries whatever the page size (episodes come prefetched)."""
     latest = {f.pk: next(iter(f.episodes.all()), None) for f in families}
     sent = _sent_timepoints([e.pk for e in latest.values() if e is not None])
-    flags = _flags_by_family([family.pk for family in families])
+    stored = _stored_flags([family.pk for family in families], names=True)
     rows = []
     for family in families:
         episode = latest[family.pk]
@@ -186,7 +279,7 @@ def caseload_rows(families: Sequence[Family], today: date) -> list[CaseloadRow]:
                 status=_status_label(episode, done),
                 t1_sent=Timepoint.T1 in done,
                 t2_sent=Timepoint.T2 in done,
-                flags=flags.get(family.pk, []),
+                flags=caseload_flags(stored.get(family.pk, [])),
             )
         )
     return rows

@@ -40,7 +40,7 @@ def group_roster(group: ParentGroup) -> list[RosterRow]:
     participants = group.participants.prefetch_related(
         Prefetch(
             "episode__invitations",
-            queryset=Invitation.objects.select_related("response"),
+            queryset=Invitation.objects.select_related("response", "match_review"),
         )
     ).select_related("episode")
     rows = []

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 from datetime import date, datetime, time, timedelta
+from typing import Literal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction

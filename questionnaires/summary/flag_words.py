@@ -1,14 +1,14 @@
 """Score flags in words, for the family record, the PDF and the caseload.
 
-Every kind in `scoring.flags.FlagKind` has an entry in `RECORD_WORDS` and in `CASELOAD_SHOWS`
-(a test checks both are complete). Stored text that is not in the vocabulary, or a kind without
-words here, is shown as "Unrecognised flag" for someone to check: never guessed at, and never
-hidden."""
+Every kind in `scoring.flags.FlagKind` has an entry in `RECORD_WORDS` and in `CASELOAD_SHOWS`,
+and every kind the caseload tags has words in `CASELOAD_WORDS` (tests check all three). Stored
+text that is not in the vocabulary, or a kind without words here, is shown as "Unrecognised
+flag" for someone to check: never guessed at, and never hidden."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from scoring.flags import CLINICAL_KINDS, Flag, FlagKind, UnknownFlag
@@ -98,40 +98,61 @@ def read_stored(texts: Iterable[str]) -> tuple[list[Flag], list[str]]:
     return known, unknown
 
 
-# --- The caseload: stored flags only, so no definitions are loaded for a list -----------------
+# --- The caseload: stored flags only, so no scoring is redone for a list ---------------------
 
 
-class CaseloadFlagKey(StrEnum):
-    ABOVE_CUTOFF = "above_cutoff"
-    OVERALL_YES = "overall_yes"
-    MONITORING = "monitoring"
-    UNVERIFIED = "unverified"
-    UNRECOGNISED = "unrecognised"
+class CaseloadShows(StrEnum):
+    """How the caseload presents a kind. Every kind has one (a test checks)."""
+
+    TAG = "tag"  # a clinical flag: a tag on the family's row, current or earlier
+    PAGE_NOTICE = "page_notice"  # about the instrument: one notice above the table
+    RECORD_ONLY = "record_only"  # qualifies how a number was made: shown on the record
 
 
-# In the order the caseload lists them, the most urgent first.
-CASELOAD_WORDS: dict[CaseloadFlagKey, tuple[str, Severity]] = {
-    CaseloadFlagKey.UNRECOGNISED: ("Unrecognised flag – open the record", Severity.URGENT),
-    CaseloadFlagKey.ABOVE_CUTOFF: ("ASQ:SE-2 above cut-off", Severity.URGENT),
-    CaseloadFlagKey.OVERALL_YES: ("Overall question answered yes", Severity.URGENT),
-    CaseloadFlagKey.MONITORING: ("ASQ:SE-2 monitoring zone", Severity.WATCH),
-    CaseloadFlagKey.UNVERIFIED: ("Unverified instrument", Severity.NOTICE),
+CASELOAD_SHOWS: dict[FlagKind, CaseloadShows] = {
+    FlagKind.ABOVE_CUTOFF: CaseloadShows.TAG,
+    FlagKind.MONITORING: CaseloadShows.TAG,
+    FlagKind.OVERALL_YES: CaseloadShows.TAG,
+    FlagKind.CONCERN: CaseloadShows.TAG,
+    FlagKind.CONCERN_WITHOUT_ANSWER: CaseloadShows.TAG,
+    FlagKind.UNVERIFIED_CUTOFFS: CaseloadShows.PAGE_NOTICE,
+    FlagKind.DEMO_WORDING: CaseloadShows.PAGE_NOTICE,
+    FlagKind.NOT_SCORED: CaseloadShows.RECORD_ONLY,
+    FlagKind.PRORATED: CaseloadShows.RECORD_ONLY,
+    FlagKind.ADJUSTED: CaseloadShows.RECORD_ONLY,
 }
 
-# Which caseload tag each kind raises; None: shown in the record only (qualifiers of a number,
-# and concerns, which the record lists beside the question).
-CASELOAD_SHOWS: dict[FlagKind, CaseloadFlagKey | None] = {
-    FlagKind.ABOVE_CUTOFF: CaseloadFlagKey.ABOVE_CUTOFF,
-    FlagKind.MONITORING: CaseloadFlagKey.MONITORING,
-    FlagKind.OVERALL_YES: CaseloadFlagKey.OVERALL_YES,
-    FlagKind.UNVERIFIED_CUTOFFS: CaseloadFlagKey.UNVERIFIED,
-    FlagKind.DEMO_WORDING: None,
-    FlagKind.NOT_SCORED: None,
-    FlagKind.PRORATED: None,
-    FlagKind.ADJUSTED: None,
-    FlagKind.CONCERN: None,
-    FlagKind.CONCERN_WITHOUT_ANSWER: None,
+
+def _question(flag: Flag, names: Names) -> str:
+    """An overall question by its number in the questionnaire, as the record numbers it;
+    without the definition's numbering, the stored id (never an invented number)."""
+    return names.get(flag.item or "", flag.item or "")
+
+
+# A tag's words (current, earlier) per kind, in the order the caseload lists them.
+CASELOAD_WORDS: dict[FlagKind, Callable[[Flag, Names], tuple[str, str]]] = {
+    FlagKind.ABOVE_CUTOFF: lambda flag, names: (
+        "ASQ:SE-2 above cut-off",
+        "ASQ:SE-2 was above cut-off",
+    ),
+    FlagKind.OVERALL_YES: lambda flag, names: (
+        f"Overall question answered yes: {_question(flag, names)}",
+        f"Overall question was answered yes: {_question(flag, names)}",
+    ),
+    FlagKind.CONCERN: lambda flag, names: (
+        f"Concern ticked: question {flag.item}",
+        f"Concern was ticked: question {flag.item}",
+    ),
+    FlagKind.CONCERN_WITHOUT_ANSWER: lambda flag, names: (
+        f"Concern ticked on unanswered question {flag.item}",
+        f"Concern was ticked on unanswered question {flag.item}",
+    ),
+    FlagKind.MONITORING: lambda flag, names: (
+        "ASQ:SE-2 monitoring zone",
+        "ASQ:SE-2 was in the monitoring zone",
+    ),
 }
+UNRECOGNISED_TAG = "Unrecognised flag – open the record"
 
 
 @dataclass(frozen=True)
@@ -142,30 +163,106 @@ class CaseloadFlag:
 
 
 @dataclass(frozen=True)
+class CaseloadFlags:
+    """One family's caseload tags. `current`: from each questionnaire's latest answers (these
+    need attention); `earlier`: clinical flags of earlier answers that the latest answers no
+    longer carry, in a neutral tag; `unverified`: a score came from an instrument with demo
+    wording or unchecked cut-offs (one notice for the page, not a tag per row)."""
+
+    current: list[CaseloadFlag] = field(default_factory=list)
+    earlier: list[CaseloadFlag] = field(default_factory=list)
+    unverified: bool = False
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.current)
+
+
+@dataclass(frozen=True)
 class StoredFlags:
-    """One current score's stored flags, as the caseload query returns them."""
+    """One current score's stored flags, as the caseload query returns them. `instrument` and
+    `position` (the episode's place in time, oldest first) say which answers are the latest
+    for each questionnaire; `names` numbers the overall questions as the record does."""
 
     timepoint: str
     texts: list[str]
     instrument_unverified: bool
+    instrument: str = ""
+    position: tuple[str, ...] = ()
+    names: Mapping[str, str] = field(default_factory=dict)
 
 
-def caseload_flags(rows: Iterable[StoredFlags]) -> list[CaseloadFlag]:
-    """One family's stored flags → its caseload tags with the timepoints they came from."""
-    found: dict[CaseloadFlagKey, set[str]] = {key: set() for key in CASELOAD_WORDS}
+def _order(row: StoredFlags) -> tuple[tuple[str, ...], str]:
+    return (row.position, row.timepoint)
+
+
+def caseload_flags(rows: Iterable[StoredFlags]) -> CaseloadFlags:
+    """One family's stored flags → its caseload tags with the timepoints they came from.
+    A questionnaire's latest answers decide what is current: a flag of earlier answers that the
+    latest do not repeat is shown as earlier (above the cut-off at the start, below at the end);
+    one they repeat is current, with every timepoint it was raised at."""
+    rows = sorted(rows, key=_order)
+    latest = {row.instrument: _order(row) for row in rows}  # sorted: the last one wins
+    # Per flag (kind and question): its list position, words, severity, timepoints, currency.
+    found: dict[str, _Found] = {}
+    unverified = False
     for row in rows:
+        is_latest = _order(row) == latest[row.instrument]
         known, unknown = read_stored(row.texts)
+        unverified = unverified or row.instrument_unverified
         if unknown:
-            found[CaseloadFlagKey.UNRECOGNISED].add(row.timepoint)
+            # Never judged stale or settled: nobody here knows what it means.
+            _unrecognised(found).times.add(row.timepoint)
         for flag in known:
-            if flag.kind not in CASELOAD_SHOWS:
-                found[CaseloadFlagKey.UNRECOGNISED].add(row.timepoint)
-            elif (key := CASELOAD_SHOWS[flag.kind]) is not None:
-                found[key].add(row.timepoint)
-        if row.instrument_unverified:
-            found[CaseloadFlagKey.UNVERIFIED].add(row.timepoint)
-    return [
-        CaseloadFlag(CASELOAD_WORDS[key][0], sorted(times), CASELOAD_WORDS[key][1])
-        for key, times in found.items()
-        if times
-    ]
+            shows = CASELOAD_SHOWS.get(flag.kind)
+            words = CASELOAD_WORDS.get(flag.kind)
+            if shows == CaseloadShows.PAGE_NOTICE:
+                unverified = True
+            elif shows == CaseloadShows.RECORD_ONLY:
+                continue
+            elif shows is None or words is None:
+                _unrecognised(found).times.add(row.timepoint)
+            else:
+                severity = Severity.WATCH if flag.kind == FlagKind.MONITORING else Severity.URGENT
+                now, before = words(flag, row.names)
+                entry = found.setdefault(
+                    f"{row.instrument}|{flag}",
+                    _Found(_RANK[flag.kind], now, before, severity),
+                )
+                entry.times.add(row.timepoint)
+                entry.current = entry.current or is_latest
+    ordered = sorted(found.values(), key=lambda entry: (entry.rank, entry.now))
+    return CaseloadFlags(
+        current=[
+            CaseloadFlag(entry.now, sorted(entry.times), entry.severity)
+            for entry in ordered
+            if entry.current
+        ],
+        earlier=[
+            CaseloadFlag(entry.before, sorted(entry.times), Severity.NOTICE)
+            for entry in ordered
+            if not entry.current
+        ],
+        unverified=unverified,
+    )
+
+
+_RANK = {kind: n for n, kind in enumerate(CASELOAD_WORDS)}
+
+
+@dataclass
+class _Found:
+    rank: int
+    now: str
+    before: str
+    severity: Severity
+    times: set[str] = field(default_factory=set)
+    current: bool = False
+
+
+def _unrecognised(found: dict[str, _Found]) -> _Found:
+    entry = found.setdefault(
+        "unrecognised", _Found(-1, UNRECOGNISED_TAG, UNRECOGNISED_TAG, Severity.URGENT)
+    )
+    entry.current = True
+    return entry

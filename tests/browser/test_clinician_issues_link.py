@@ -104,7 +104,7 @@ def test_clinician_registers_a_family_and_issues_the_start_link(
 
     page.get_by_role("link", name="Back to family RV-0042").click()
     status = page.locator(".nhsuk-tag")
-    expect(status).to_have_text("Sent")
+    expect(status).to_have_text("Link sent – not opened")
     assert_accessible(desktop)
     desktop.screenshot("staff-family-detail-issued-desktop")
     _fits_a_phone(desktop, "staff-family-detail")

@@ -150,7 +150,7 @@ def test_three_parents_start_and_return_at_the_end(
     lead.page.clock.resume()  # the roster is read after a reload from here on
     lead.page.reload()
     for nickname in BABIES:
-        assert _roster_status(lead, nickname).count("Sent") == 1
+        assert _roster_status(lead, nickname).count("Answers received") == 1
     assert Response.objects.filter(status=ResponseStatus.SUBMITTED).count() == 3
     # Facilitators see completion only: no answers or scores on their page (AZ-3).
     assert "Strongly" not in lead.page.inner_text("main")

@@ -38,13 +38,23 @@ def test_caseload_shows_flags_without_opening_the_record(
     sign_in(client, clinician)
     page = client.get(reverse("staff:caseload")).content.decode()
     rows = {label: page.split(label, 1)[1].split("</tr>", 1)[0] for label in demo_families}
-    assert "ASQ:SE-2 above cut-off (T1)" in rows["DEMO-C01"]
-    assert "Overall question answered yes (T2)" in rows["DEMO-C04"]
+    # Above the cut-off at the start, below it at the end: history in a grey tag, not red.
+    assert "ASQ:SE-2 above cut-off" not in rows["DEMO-C01"]
+    assert 'nhsuk-tag--grey">ASQ:SE-2 was above cut-off (T1)' in rows["DEMO-C01"]
+    # The overall question is named by its number, as the record numbers it.
+    assert "Overall question answered yes: question 1 (T2)" in rows["DEMO-C04"]
     assert "ASQ:SE-2 monitoring zone (T2)" in rows["DEMO-C04"]
-    assert "Unverified instrument" in rows["DEMO-C02"]
+    # Parents' concerns reach the caseload (they used to stop at the record).
+    assert 'nhsuk-tag--red">Concern ticked: question 2 (T1, T2)' in rows["DEMO-C02"]
     assert "above cut-off" not in rows["DEMO-C02"]
+    # The demo instrument is said once, above the table, not on every row.
+    assert page.count("Unverified instrument") == 1
+    assert page.index("Unverified instrument") < page.index("<table")
+    assert "Unverified instrument" not in rows["DEMO-C02"]
     assert "End (T2) answers in" in rows["DEMO-C01"]
-    assert "Start (T1): sent" in rows["DEMO-C01"]
+    # One vocabulary: "sent" no longer means "answers received" here.
+    assert "Start (T1): Answers received" in rows["DEMO-C01"]
+    assert ": sent" not in page
 
 
 def test_caseload_puts_the_users_own_families_first(
@@ -159,13 +169,50 @@ def test_caseload_query_count_is_the_same_for_5_and_500_families(
 ) -> None:
     sign_in(client, clinician)
     _bulk_families(factories.service_of(clinician), clinician, 5, 0)
+    # The definitions that number overall questions are read once per instrument version and
+    # cached: warm them, so the counts compare pages rather than the cache.
+    _caseload_queries(client)
     with_five, page = _caseload_queries(client)
     assert "ASQ:SE-2 above cut-off (T1)" in page
+    attention_five, _ = _caseload_queries(client, attention="yes", sort="attention")
     _bulk_families(factories.service_of(clinician), clinician, 495, 5)
     with_500, page = _caseload_queries(client)
     assert with_500 == with_five
     assert "Families 1 to 25 of 500" in page
-    assert "Overall question answered yes (T1)" in page
+    assert "Overall question answered yes: question 1 (T1)" in page
     filtered, _ = _caseload_queries(client, q="BULK", status="t1_done", programme="psychotherapy")
     assert filtered == with_five
-    assert with_five <= 15  # session, user, roles, service, count, page, episodes, flags…
+    attention_500, page = _caseload_queries(client, attention="yes", sort="attention")
+    # Two queries find who needs attention (stored flags, ticked concerns), whatever the count.
+    assert attention_500 == attention_five <= with_five + 2
+    assert "Families 1 to 25 of 500" in page
+    # session, user, roles, service, count, page, episodes, flags, concerns… (16: one more
+    # than before, for the concerns parents ticked, which the caseload now shows)
+    assert with_five <= 16
+
+
+def test_needs_attention_filter_and_sort(
+    demo_families: dict[str, Family], client: Client, clinician: StaffUser
+) -> None:
+    service = factories.service_of(clinician)
+    quiet = factories.episode(service, clinician, parent_name="Aaron")  # no answers, no flags
+    answered = factories.episode(service, clinician, parent_name="Abe")
+    factories.send(answered, "T1", {"prfq": factories.PRFQ_ALL})  # answers, but no flag
+    sign_in(client, clinician)
+
+    def labels(**query: str) -> list[str]:
+        page = client.get(reverse("staff:caseload"), query).content.decode()
+        return re.findall(r">((?:RV-\d{4})|(?:DEMO-C\d\d))</a>", page)
+
+    everyone = labels()
+    assert {quiet.family.label, answered.family.label} <= set(everyone)
+    attention = labels(attention="yes")
+    assert set(attention) == set(demo_families)  # each has a current concern or flag
+    by_attention = labels(sort="attention")
+    assert set(by_attention[: len(demo_families)]) == set(demo_families)
+    assert set(by_attention) == set(everyone)
+    page = client.get(reverse("staff:caseload"), {"attention": "yes"}).content.decode()
+    assert "Concern ticked: question 2" in page
+    assert "Clear search and filters" in page and "found" in page
+    # Bad values are no filter, never a 500 (INJ-3).
+    assert set(labels(attention="1; drop", sort="-label")) == set(everyone)

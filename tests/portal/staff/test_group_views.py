@@ -417,7 +417,7 @@ def test_roster_shows_status_and_never_answers_or_scores(
 
     fragment = fran.get(_url("roster", group)).content.decode()
     rows = {name: _roster_row(fragment, name) for name in ("Maryam", "Zofia", "Amara", "Bea")}
-    assert ">Sent</strong>" in rows["Maryam"]
+    assert ">Answers received</strong>" in rows["Maryam"]
     assert ">Not started</strong>" in rows["Zofia"]
     assert ">In progress</strong>" in rows["Amara"]
     assert ">Declined</strong>" in rows["Bea"]
@@ -433,7 +433,7 @@ def test_roster_shows_status_and_never_answers_or_scores(
     assert "/staff/families/" not in fragment
 
     page = fran.get(_url("detail", group)).content.decode()
-    assert ">Sent</strong>" in page and "Refresh the list" in page
+    assert ">Answers received</strong>" in page and "Refresh the list" in page
     assert 'src="/static/js/roster.js"' in page
     assert f'data-roster-url="{_url("roster", group)}"' in page
 

@@ -168,7 +168,7 @@ def test_the_family_page_shows_episodes_and_link_statuses(
         reverse("staff:family_detail", kwargs={"family_id": episode.family_id})
     ).content.decode()
     assert "Parent–infant psychotherapy" in page
-    assert '<strong class="nhsuk-tag nhsuk-tag--blue">Sent</strong>' in page
+    assert '<strong class="nhsuk-tag nhsuk-tag--blue">Link sent – not opened</strong>' in page
     assert '<strong class="nhsuk-tag nhsuk-tag--grey">Revoked</strong>' in page
     assert "PRFQ, MORS-SF, ASQ:SE-2" in page
     # Only the working link can be revoked.

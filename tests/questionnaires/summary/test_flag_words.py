@@ -16,8 +16,10 @@ from questionnaires.services import families, invitations, responses
 from questionnaires.summary import flag_words
 from questionnaires.summary.flag_words import (
     CASELOAD_SHOWS,
+    CASELOAD_WORDS,
     RECORD_WORDS,
     Attention,
+    CaseloadShows,
     Severity,
     StoredFlags,
     caseload_flags,
@@ -28,6 +30,7 @@ from tests.conftest import sign_in
 
 ANSWERED_YES = "Answered yes"
 CASELOAD_YES = "Overall question answered yes"
+UNRECOGNISED = "Unrecognised flag – open the record"
 
 
 def _example(kind: FlagKind) -> Flag:
@@ -42,6 +45,23 @@ def _example(kind: FlagKind) -> Flag:
 def test_every_kind_has_record_words_and_a_caseload_decision() -> None:
     assert set(RECORD_WORDS) == set(FlagKind), "a flag kind has no words on the family record"
     assert set(CASELOAD_SHOWS) == set(FlagKind), "a flag kind has no caseload decision"
+
+
+@pytest.mark.parametrize("kind", list(FlagKind))
+def test_every_kind_has_a_caseload_presentation(kind: FlagKind) -> None:
+    """A clinical kind is a tag on the row with words for now and for earlier; an instrument
+    kind is the page's one notice; only qualifiers of a number stay on the record."""
+    shows = CASELOAD_SHOWS[kind]
+    if kind in CLINICAL_KINDS:
+        assert shows == CaseloadShows.TAG, f"clinical flag {kind} never reaches the caseload"
+    if shows == CaseloadShows.TAG:
+        assert kind in CASELOAD_WORDS, f"{kind} is tagged on the caseload but has no words"
+        now, before = CASELOAD_WORDS[kind](_example(kind), {})
+        assert now and before and now != before
+    result = caseload_flags([StoredFlags("T1", [str(_example(kind))], False)])
+    assert [tag.label for tag in result.current if tag.label == UNRECOGNISED] == []
+    assert result.needs_attention == (kind in CLINICAL_KINDS)
+    assert result.unverified == (shows == CaseloadShows.PAGE_NOTICE)
 
 
 @pytest.mark.parametrize("kind", list(FlagKind))
@@ -77,8 +97,9 @@ def test_a_kind_without_a_caseload_decision_is_unrecognised_not_a_yes(
 ) -> None:
     monkeypatch.delitem(CASELOAD_SHOWS, kind)
     tags = caseload_flags([StoredFlags("T1", [str(_example(kind))], False)])
-    labels = [tag.label for tag in tags]
-    assert labels == ["Unrecognised flag – open the record"]
+    labels = [tag.label for tag in tags.current]
+    assert labels == [UNRECOGNISED]
+    assert tags.needs_attention
 
 
 def test_stored_text_outside_the_vocabulary_is_unrecognised() -> None:
@@ -86,10 +107,39 @@ def test_stored_text_outside_the_vocabulary_is_unrecognised() -> None:
     assert known == [Flag(FlagKind.ADJUSTED)]
     assert unknown == ["overall_1", "brand_new:PM"]
     tags = caseload_flags([StoredFlags("T2", ["brand_new:PM", "monitoring"], False)])
-    assert [(t.label, t.times) for t in tags] == [
-        ("Unrecognised flag – open the record", ["T2"]),
+    assert [(t.label, t.times) for t in tags.current] == [
+        (UNRECOGNISED, ["T2"]),
         ("ASQ:SE-2 monitoring zone", ["T2"]),
     ]
+
+
+def test_the_latest_answers_decide_what_is_current() -> None:
+    """Above the cut-off at the start and below it at the end: history, not a red flag."""
+    names = {"overall_1": "question 1"}
+    rows = [
+        StoredFlags("T1", ["above_cutoff", "concern:2", "overall_yes:overall_1"], False, "asq_se2"),
+        StoredFlags("T2", ["concern:2"], False, "asq_se2", names=names),
+        StoredFlags("T1", ["prorated:warmth"], True, "mors_sf"),
+    ]
+    result = caseload_flags(rows)
+    assert [(t.label, t.times, t.severity) for t in result.current] == [
+        ("Concern ticked: question 2", ["T1", "T2"], Severity.URGENT),
+    ]
+    assert [(t.label, t.times, t.severity) for t in result.earlier] == [
+        ("ASQ:SE-2 was above cut-off", ["T1"], Severity.NOTICE),
+        ("Overall question was answered yes: overall_1", ["T1"], Severity.NOTICE),
+    ]
+    assert result.unverified and result.needs_attention
+    settled = caseload_flags([rows[0], StoredFlags("T2", [], False, "asq_se2")])
+    assert not settled.needs_attention and len(settled.earlier) == 3
+    # A later episode's answers are later than an earlier episode's end answers.
+    later = caseload_flags(
+        [
+            StoredFlags("T2", [], False, "asq_se2", position=("2026-01-01", "a")),
+            StoredFlags("T1", ["monitoring"], False, "asq_se2", position=("2026-06-01", "b")),
+        ]
+    )
+    assert [t.label for t in later.current] == ["ASQ:SE-2 monitoring zone"]
 
 
 # --- Through the pages: a score whose stored flags include a kind this version lacks ----------
@@ -125,7 +175,7 @@ def test_caseload_reports_an_unknown_flag_as_unrecognised(
     sign_in(client, clinician)
     page = client.get(reverse("staff:caseload")).content.decode()
     row = page.split("RV-FLAG", 1)[1].split("</tr>", 1)[0]
-    assert "Unrecognised flag – open the record (T1)" in row
+    assert f"{UNRECOGNISED} (T1)" in row
     assert CASELOAD_YES not in row
 
 
