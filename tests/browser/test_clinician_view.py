@@ -51,7 +51,7 @@ def test_clinician_reviews_a_flagged_family(
     page.get_by_role("link", name="See your caseload").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Families")
     row = page.get_by_role("row").filter(has_text="DEMO-C01")
-    expect(row).to_contain_text("ASQ:SE-2 above cut-off (T1)")
+    expect(row).to_contain_text("ASQ:SE-2 was above cut-off (T1)")  # settled at T2: history
     assert_accessible(desktop)
     desktop.screenshot("clinician-caseload-desktop")
     _at_phone_width(desktop, "clinician-caseload")
