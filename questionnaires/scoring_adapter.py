@@ -13,14 +13,16 @@ from scoring.definitions import Definition, parse_definition
 
 
 @functools.lru_cache(maxsize=64)
-def _definition(pk: int, sha256: str) -> Definition:
+def cached_definition(pk: int, sha256: str) -> Definition:
+    """An instrument version's parsed definition by (id, fingerprint), for readers that hold
+    only those two values (as caseload rows do)."""
     version = InstrumentVersion.objects.get(pk=pk)
     return parse_definition(dict(version.definition), source=f"{version.code} {version.version}")
 
 
 def definition_of(version: InstrumentVersion) -> Definition:
     # Versions are immutable, so (pk, fingerprint) is a safe cache key across requests.
-    return _definition(version.pk, version.sha256)
+    return cached_definition(version.pk, version.sha256)
 
 
 def stored_to_value(definition: Definition, raw: str) -> int | str:

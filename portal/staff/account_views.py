@@ -13,7 +13,9 @@ from django.views.decorators.http import require_GET
 
 from portal.security.access import verified_staff_required
 from portal.staff.account_forms import StaffLoginForm, StaffPasswordChangeForm
+from questionnaires.models import StaffUser
 from questionnaires.roles import CASE_ROLES, ROLE_LABELS, roles_of
+from questionnaires.selectors.caseload import home_counts
 
 
 class StaffLoginView(auth_views.LoginView):
@@ -54,11 +56,15 @@ password_change = verified_staff_required(StaffPasswordChangeView.as_view())
 @verified_staff_required
 def home(request: HttpRequest) -> HttpResponse:
     roles = sorted(roles_of(request.user))
+    works_with_families = bool(set(roles) & CASE_ROLES)
+    user = request.user
+    counted = isinstance(user, StaffUser) and user.service_id is not None and works_with_families
     return render(
         request,
         "staff/home.html",
         {
             "role_labels": [ROLE_LABELS[role] for role in roles],
-            "works_with_families": bool(set(roles) & CASE_ROLES),
+            "works_with_families": works_with_families,
+            "counts": home_counts(user) if counted and isinstance(user, StaffUser) else None,
         },
     )

@@ -25,6 +25,7 @@ from questionnaires.models import (
     Answer,
     Episode,
     Family,
+    MatchReview,
     Response,
     ResponseStatus,
     ScoreRecord,
@@ -32,8 +33,8 @@ from questionnaires.models import (
     Timepoint,
 )
 from questionnaires.questions import questions_asked
-from questionnaires.scoring_adapter import _definition
-from questionnaires.selectors.scope import families_for
+from questionnaires.scoring_adapter import cached_definition
+from questionnaires.selectors.scope import families_for, groups_for
 from questionnaires.statuses import PENDING_MATCH, CaseStatus, answers_words
 from questionnaires.summary.flag_words import CaseloadFlags, Names, StoredFlags, caseload_flags
 from questionnaires.summary.wording import baby_age
@@ -250,7 +251,7 @@ def _overall_numbers(pk: int, sha256: str, interval: int | None) -> Names:
     """Overall-question ids → "question 2", numbered as the family record numbers them. The
     definitions are cached per instrument version: at most one read per version, whatever the
     number of families."""
-    asked = questions_asked(_definition(pk, sha256), interval)
+    asked = questions_asked(cached_definition(pk, sha256), interval)
     return {question.id: f"question {n}" for n, question in enumerate(asked.overall, start=1)}
 
 
@@ -283,3 +284,23 @@ def caseload_rows(families: Sequence[Family], today: date) -> list[CaseloadRow]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class HomeCounts:
+    """What the staff home page counts for someone who works with families."""
+
+    needs_attention: int
+    awaiting_end: int
+    awaiting_matching: int
+
+
+def home_counts(user: StaffUser) -> HomeCounts:
+    """The same filters the caseload and the match queues use, counted, so a number on the
+    home page always equals the list its link opens."""
+    attention = caseload_queryset(user, CaseloadFilters(attention=ATTENTION_ONLY))
+    awaiting_end = caseload_queryset(user, CaseloadFilters(status=CaseStatus.T1_DONE))
+    matching = MatchReview.objects.filter(
+        collection__group__in=groups_for(user), status__in=PENDING_MATCH
+    )
+    return HomeCounts(attention.count(), awaiting_end.count(), matching.count())

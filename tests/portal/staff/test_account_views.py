@@ -1,10 +1,16 @@
 """Staff sign-in, sign-out and the staff home page: generic login errors (AUTH-4), lockout
 (AUTH-2), POST-only logout (SES-1) and a menu that follows the role (AZ-3)."""
 
-from django.test import Client
+import re
+from datetime import timedelta
 
-from questionnaires.models import StaffUser
+from django.test import Client
+from django.utils import timezone
+
+from questionnaires.models import Family, StaffUser, Timepoint
+from questionnaires.services import together_time
 from tests.conftest import TEST_PASSWORD, sign_in
+from tests.questionnaires.factories import service_of
 
 
 def test_staff_home_needs_sign_in(client: Client, db: None) -> None:
@@ -65,3 +71,39 @@ def test_menu_and_forbidden_page_follow_the_role(
     assert "You cannot see this page" in refused.content.decode()
     sign_in(client, clinician)
     assert ">Families<" in client.get("/staff/").content.decode()
+
+
+def _count(page: str, anchor: str) -> int:
+    match = re.search(rf'id="{anchor}"><strong>(\d+)</strong>', page)
+    assert match is not None, anchor
+    return int(match.group(1))
+
+
+def test_home_counts_equal_the_lists_they_open(
+    client: Client, clinician: StaffUser, demo_families: dict[str, Family]
+) -> None:
+    """Each count on the staff home page is the length of the list its link opens."""
+    group = together_time.create_group(
+        service_of(clinician), "Tuesday", timezone.localdate(), 8, facilitators=[]
+    )
+    start = together_time.open_collection(group, Timepoint.T1)
+    baby = timezone.localdate() - timedelta(days=150)
+    together_time.join_start(start, "Sam", "mother", baby)
+    end = together_time.open_collection(group, Timepoint.T2)
+    together_time.return_by_details(end, "Sam", "mother", baby)  # waits for a facilitator
+
+    sign_in(client, clinician)
+    page = client.get("/staff/").content.decode()
+    for anchor, url in (
+        ("count-attention", "/staff/caseload?attention=yes"),
+        ("count-awaiting-end", "/staff/caseload?status=t1_done"),
+    ):
+        listed = client.get(url).context["page"].paginator.count
+        assert _count(page, anchor) == listed, anchor
+    assert _count(page, "count-attention") >= 1  # the demo has families with flags now
+    assert _count(page, "count-awaiting-matching") == 1
+
+
+def test_roles_without_families_see_no_counts(client: Client, facilitator: StaffUser) -> None:
+    sign_in(client, facilitator)
+    assert 'id="count-attention"' not in client.get("/staff/").content.decode()
