@@ -49,19 +49,19 @@ def test_demo_answers_are_dated_as_the_story_goes(demo_families: dict[str, Famil
     stamped with the moment the demo was seeded."""
     for label, family in demo_families.items():
         episode = family.episodes.get()
-        sent = {
-            r.invitation.timepoint: r.submitted_at
-            for r in Response.objects.filter(invitation__episode=episode).select_related(
-                "invitation"
+        sent = dict(
+            Response.objects.filter(invitation__episode=episode).values_list(
+                "invitation__timepoint", "submitted_at"
             )
-        }
+        )
         t1, t2 = sent["T1"], sent["T2"]
         assert t1 is not None and t2 is not None
         assert timedelta(0) < t1.date() - episode.opened_on <= timedelta(days=7), label
         assert t2 - t1 >= timedelta(weeks=6), label
         # Everything about one response moved with it.
         t1_response = Response.objects.get(invitation__episode=episode, invitation__timepoint="T1")
-        assert t1_response.invitation.created_at < t1_response.started_at <= t1
+        invitation = t1_response.invitation
+        assert invitation is not None and invitation.created_at < t1_response.started_at <= t1
         answered = Answer.objects.filter(measure__response=t1_response)
         assert {a.answered_at for a in answered} == {t1}
         assert {s.scored_at for s in ScoreRecord.objects.filter(measure__response=t1_response)} == {
