@@ -35,6 +35,9 @@ class Step:
     overall: OverallQuestion | None = None
     number: int = 0
     count: int = 0
+    # Which questionnaire of how many this step belongs to (0 for steps outside them).
+    measure_number: int = 0
+    measure_count: int = 0
     about: about_you.AboutQuestion | None = None
 
     @property
@@ -53,10 +56,22 @@ class Step:
 
     @property
     def caption(self) -> str:
-        """Above a question's heading: "How you think about your baby – question 3 of 18"."""
+        """Above a question's heading, so a parent always knows how far they are through the
+        whole journey: "Questionnaire 2 of 3 · question 5 of 14". With one questionnaire,
+        "How you think about your baby – question 3 of 18"."""
         if self.kind not in QUESTION_KINDS or self.definition is None:
             return ""
-        return f"{self.definition.explainer.title} – question {self.number} of {self.count}"
+        question = f"question {self.number} of {self.count}"
+        if self.measure_count > 1:
+            return f"{self.questionnaire_caption} · {question}"
+        return f"{self.definition.explainer.title} – {question}"
+
+    @property
+    def questionnaire_caption(self) -> str:
+        """ "Questionnaire 2 of 3", above each questionnaire's explainer and questions."""
+        if self.measure_count <= 1:
+            return ""
+        return f"Questionnaire {self.measure_number} of {self.measure_count}"
 
     @property
     def title(self) -> str:
@@ -82,12 +97,21 @@ _FIXED_TITLES = {
 def plan_steps(response: Response, measures: list[ResponseMeasure]) -> list[Step]:
     # The welcome page comes before these; it creates the response when the parent starts.
     steps = [Step("consent", Kind.CONSENT)]
-    for measure in measures:
+    for measure_number, measure in enumerate(measures, start=1):
         definition = scoring_adapter.definition_of(measure.instrument)
         code = measure.instrument.code
         asked = questions_asked(definition, measure.asq_interval)
         items, overall, count = asked.items, asked.overall, asked.count
-        steps.append(Step(f"{code}-about", Kind.EXPLAIN, measure, definition))
+        steps.append(
+            Step(
+                f"{code}-about",
+                Kind.EXPLAIN,
+                measure,
+                definition,
+                measure_number=measure_number,
+                measure_count=len(measures),
+            )
+        )
         for number, item in enumerate(items, start=1):
             steps.append(
                 Step(
@@ -98,6 +122,8 @@ def plan_steps(response: Response, measures: list[ResponseMeasure]) -> list[Step
                     item=item,
                     number=number,
                     count=count,
+                    measure_number=measure_number,
+                    measure_count=len(measures),
                 )
             )
         for number, question in enumerate(overall, start=len(items) + 1):
@@ -110,6 +136,8 @@ def plan_steps(response: Response, measures: list[ResponseMeasure]) -> list[Step
                     overall=question,
                     number=number,
                     count=count,
+                    measure_number=measure_number,
+                    measure_count=len(measures),
                 )
             )
     steps.append(Step("about-you", Kind.ABOUT_INTRO))

@@ -23,6 +23,8 @@ class Row:
 @dataclass
 class Section:
     title: str
+    # The section's id on the page, for the contents list's in-page links.
+    anchor: str
     rows: list[Row] = field(default_factory=list)
     warning: str = ""
 
@@ -37,7 +39,7 @@ def check_answers_sections(loaded: ResponseSteps, step_url: Callable[[str], str]
     for step in loaded.steps:
         change = step_url(step.name) + "?return=check"
         if step.kind == Kind.EXPLAIN and step.definition is not None:
-            current = Section(step.definition.explainer.title)
+            current = Section(step.definition.explainer.title, f"answers-{step.definition.code}")
             sections.append(current)
         elif step.kind in QUESTION_KINDS and current is not None and step.definition:
             answer = loaded.answer_for(step)
@@ -58,7 +60,7 @@ def check_answers_sections(loaded: ResponseSteps, step_url: Callable[[str], str]
                 )
             )
         elif step.kind == Kind.ABOUT_INTRO:
-            current = Section("About you")
+            current = Section("About you", "answers-about-you")
             sections.append(current)
         elif step.kind == Kind.ABOUT and current is not None and step.about is not None:
             value = loaded.response.about_you.get(step.about.field, "")

@@ -38,7 +38,9 @@ def welcome(request: HttpRequest) -> HttpResponse:
         if response.status == ResponseStatus.DECLINED:
             return redirect("parents:declined")
         if request.method == "GET" and "again" not in request.GET:
-            # Coming back: straight to the first question without an answer (journey 3).
+            # Coming back: straight to the first question without an answer (journey 3), where
+            # a "Welcome back" tells the parent their answers so far were kept.
+            parent_session.mark_welcome_back(request)
             return redirect(resume_url(ResponseSteps(response)))
     if request.method == "POST":
         if not invitation_is_usable(invitation):

@@ -20,6 +20,9 @@ SHARED_COLLECTION_KEY = "parent_shared_collection"
 # The group privacy notice agreed to (collection id → notice wording version), before any
 # details are asked for (finding 9 of the parent review).
 NOTICE_KEY = "parent_group_notice"
+# Set when a parent comes back to a questionnaire they had started (by link, code or the
+# browser's own session), and taken by the next question page, which then says "Welcome back".
+WELCOME_BACK_KEY = "parent_welcome_back"
 
 
 def start(request: HttpRequest) -> None:
@@ -91,6 +94,15 @@ def finish(request: HttpRequest, invitation: Invitation) -> None:
         "response_id": str(invitation.response.pk),  # for the parent's own copy
         **kept,
     }
+
+
+def mark_welcome_back(request: HttpRequest) -> None:
+    request.session[WELCOME_BACK_KEY] = True
+
+
+def take_welcome_back(request: HttpRequest) -> bool:
+    """Whether to say "Welcome back" on this page; said once, then forgotten."""
+    return bool(request.session.pop(WELCOME_BACK_KEY, False))
 
 
 def finished(request: HttpRequest) -> dict[str, Any] | None:

@@ -156,6 +156,7 @@ class QuestionnaireWizard(NamedUrlWizardView):
             back_url=back,
             service=invitation.episode.family.service,
             return_to_check=self.request.GET.get(RETURN_TO_CHECK) == "check",
+            welcome_back=parent_session.take_welcome_back(self.request),
         )
         if step.kind == Kind.CHECK:
             context["sections"] = check_answers_sections(self.steps_loaded, self.get_step_url)

@@ -233,7 +233,7 @@ def test_a_parent_can_answer_with_the_keyboard_alone(
     keyboard.press("Enter")
     # The first explainer.
     expect(target.page.get_by_role("heading", level=1)).to_have_text(
-        "How you think about your baby"
+        "Questionnaire 1 of 3 – How you think about your baby"
     )
     _tab_to(target, _is_button("Continue"))
     keyboard.press("Enter")
@@ -302,7 +302,9 @@ def test_every_parent_page_type_is_accessible(
     page.get_by_label("Yes, I agree").check()
     press_continue(target)
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("How you think about your baby")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Questionnaire 1 of 3 – How you think about your baby"
+    )
     _check_page(target, size, "explainer")
     press_continue(target)
 

@@ -5,7 +5,16 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from questionnaires import demo
-from questionnaires.models import AuditEvent, ParentGroup, Response, ResponseStatus, StaffUser
+from questionnaires.models import (
+    AuditEvent,
+    Family,
+    MatchReview,
+    MatchStatus,
+    ParentGroup,
+    Response,
+    ResponseStatus,
+    StaffUser,
+)
 from questionnaires.roles import Role, roles_of
 from questionnaires.selectors import entry
 
@@ -17,8 +26,11 @@ def test_seed_demo_is_idempotent_and_prints_entry_points(
 ) -> None:
     call_command("seed_demo")
     first = capsys.readouterr().out
+    families_after_first = sorted(Family.objects.values_list("label", flat=True))
     call_command("seed_demo")
     second = capsys.readouterr().out
+    assert sorted(Family.objects.values_list("label", flat=True)) == families_after_first
+    assert {f"DEMO-C0{n}" for n in range(1, 7)} <= set(families_after_first)
     entries = dict(line.split(": ", 1) for line in first.strip().splitlines())
     again = dict(line.split(": ", 1) for line in second.strip().splitlines())
     # Every run prints a fresh parent link (only link hashes are stored); the rest is stable.
@@ -45,6 +57,11 @@ def test_seed_demo_is_idempotent_and_prints_entry_points(
     assert sent.filter(invitation__timepoint="T1").count() == len(demo.PAST_PARENTS)
     assert sent.filter(invitation__timepoint="T2").count() == len(demo.PAST_PARENTS)
     assert entry.open_collection_by_code(entries["group-code"]) is not None
+    # One parent came back by nickname and baby's date: her end answers wait for a facilitator.
+    pending = MatchReview.objects.get(collection__group=past)
+    assert pending.status == MatchStatus.PROVISIONAL and pending.decided_at is None
+    assert pending.proposed is not None and pending.proposed.nickname == pending.nickname
+    assert pending.invitation.response.status == ResponseStatus.SUBMITTED
 
 
 @pytest.mark.django_db

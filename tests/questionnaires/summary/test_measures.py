@@ -39,4 +39,4 @@ def test_summary_values_equal_scoring_score_on_the_stored_answers(
                         assert result.asq.missing_count == len(expected.missing)
                         assert result.asq.adjusted == expected.adjusted
                     checked += 1
-    assert checked == 4 * 2 * 3  # four families, T1 and T2, three questionnaires each
+    assert checked == 6 * 2 * 3  # six families, T1 and T2, three questionnaires each
