@@ -319,6 +319,7 @@ def test_the_group_page_and_its_polls_write_one_roster_row(
     roster = reverse("groups:roster", kwargs={"group_id": group.pk})
     window_start = datetime.now(LONDON).replace(minute=0, second=1, microsecond=0)
     with time_machine.travel(window_start + timedelta(hours=1), tick=False) as clock:
+        sign_in(fran, facilitator)  # signed in at the travelled-to time, so never idle here
         assert fran.get(detail).status_code == 200
         for _ in range(100):
             clock.shift(timedelta(seconds=5))
