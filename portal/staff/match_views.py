@@ -48,7 +48,8 @@ class ReviewItem:
 
     @property
     def proposed_baby_date(self) -> str:
-        return _sentence(baby_date_words(self.review.proposed.family)) if self.proposal else ""
+        proposal = self.proposal
+        return _sentence(baby_date_words(proposal.family)) if proposal is not None else ""
 
 
 def _review_items(
