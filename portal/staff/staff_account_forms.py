@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from questionnaires.models import StaffUser
 from questionnaires.roles import ROLE_LABELS, Role
+from questionnaires.selectors.staff import username_taken
 
 ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
 
@@ -74,7 +75,7 @@ class NewStaffForm(forms.Form):
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"]
-        if StaffUser.objects.filter(username__iexact=username).exists():
+        if username_taken(username):
             raise ValidationError("That username is taken. Choose another")
         return username
 

@@ -63,3 +63,7 @@ def get_staff_for(admin: StaffUser, staff_id: int) -> StaffRow:
         is_superuser=False,
     )
     return StaffRow(user, _roles_of(user), has_second_factor(user))
+
+
+def username_taken(username: str) -> bool:
+    return StaffUser.objects.filter(username__iexact=username).exists()
