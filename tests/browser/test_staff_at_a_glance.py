@@ -130,6 +130,12 @@ def test_staff_pages_fit_320_pixels(
             NARROW["width"],
         )
         assert _scroll_width(phone) <= NARROW["width"], (path, wide)
+        # Nothing runs past the edge of its card either (a card clips what overflows it).
+        clipped = page.evaluate(
+            """() => [...document.querySelectorAll('.nhsuk-card table')]
+                .filter(t => t.scrollWidth > t.parentElement.clientWidth + 0.5).length"""
+        )
+        assert clipped == 0, path
         sign_out = page.get_by_role("button", name="Sign out")
         box = sign_out.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= NARROW["width"]
