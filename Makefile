@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links, QR codes, the room page and posters point here: by default the address `make run` serves,
+# for every command below (seed_demo and runserver alike), so another PORT needs nothing else.
+SITE_BASE_URL ?= http://127.0.0.1:$(PORT)
+RUN_ENV = DEBUG=1 DEMO_MODE=1 SITE_BASE_URL=$(SITE_BASE_URL)
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 
 .PHONY: run test setup lint format system-packages clean mfa-code
@@ -26,10 +30,10 @@ static/build/.built: node_modules/.installed static/scss/portal.scss
 setup: $(BIN)/.installed static/build/.built
 
 run: setup
-	DEBUG=1 DEMO_MODE=1 $(BIN)/python manage.py collectstatic --noinput -v0
-	DEBUG=1 DEMO_MODE=1 $(BIN)/python manage.py migrate --noinput -v0
-	DEBUG=1 DEMO_MODE=1 SITE_BASE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py seed_demo
-	DEBUG=1 DEMO_MODE=1 $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
 
 # Demo mode: the code a demo account's authenticator would show now (see what `make run` prints).
 mfa-code:

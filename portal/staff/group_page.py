@@ -14,6 +14,8 @@ from questionnaires.selectors.roster import latest_collections
 from questionnaires.statuses import CollectionState, collection_state
 
 QR_LABEL = "QR code to join the group"
+# How long the group questions take, as the join page tells parents (parents/group_notice.html).
+GROUP_QUESTIONS_TAKE = "about 20 minutes"
 
 
 def join_url(collection: GroupCollection) -> str:

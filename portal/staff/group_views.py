@@ -17,10 +17,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.security.access import role_required, staff_service, staff_user
 from portal.security.staff_sessions import background_request
 from portal.staff.group_forms import GroupForm, TimepointForm
-from portal.staff.group_page import QR_LABEL, collection_panels, join_url, start_url
+from portal.staff.group_page import (
+    GROUP_QUESTIONS_TAKE,
+    QR_LABEL,
+    collection_panels,
+    join_url,
+    start_url,
+)
 from questionnaires import qr
 from questionnaires.credentials import spaced_code
-from questionnaires.models import ParentGroup
+from questionnaires.models import ParentGroup, Timepoint
 from questionnaires.pdf import poster
 from questionnaires.roles import GROUP_ROLES, works_with_families
 from questionnaires.selectors import roster
@@ -160,12 +166,21 @@ def collection_open(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
     form = TimepointForm(request.POST)
     if not form.is_valid():
         return render(request, "pages/400.html", status=400)
-    collection = together_time.open_collection(
-        group, form.cleaned_data["timepoint"], actor=staff_user(request)
-    )
+    timepoint = Timepoint(form.cleaned_data["timepoint"])
+    still_open = [
+        panel
+        for panel in collection_panels(group)
+        if panel.is_open and panel.timepoint != timepoint
+    ]
+    if still_open and request.POST.get("both") != "yes":
+        # Start and end answers open at once let a parent answer the wrong set: the facilitator
+        # says they mean it before the second one opens.
+        context = {"group": group, "timepoint": timepoint, "other": still_open[0].timepoint}
+        return render(request, "staff/groups/open_both.html", context)
+    collection = together_time.open_collection(group, timepoint, actor=staff_user(request))
     messages.success(
         request,
-        f"The {collection.get_timepoint_display().lower()} collection is open. "
+        f"{collection.get_timepoint_display()} collection is open. "
         f"Its code is {spaced_code(collection.code)}.",
     )
     return redirect("groups:detail", group_id=group.pk)
@@ -180,8 +195,7 @@ def collection_close(
     together_time.close_collection(collection, actor=staff_user(request))
     messages.success(
         request,
-        f"The {collection.get_timepoint_display().lower()} collection is closed. "
-        "Its code no longer works.",
+        f"{collection.get_timepoint_display()} collection is closed. Its code no longer works.",
     )
     return redirect("groups:detail", group_id=group_id)
 
@@ -242,7 +256,13 @@ def collection_poster(
         return redirect("groups:detail", group_id=group_id)
     group = collection.group
     pdf = poster.group_poster(
-        group.name, join_url(collection), start_url(), collection.code, group.service.contact_line
+        group.name,
+        join_url(collection),
+        start_url(),
+        collection.code,
+        group.service.contact_line,
+        expires_at=collection.expires_at,
+        takes=GROUP_QUESTIONS_TAKE,
     )
     audit.record_view(audit.Read.POSTER_DOWNLOADED, request.user, collection)  # LOG-1: every PDF
     response = HttpResponse(pdf, content_type="application/pdf")

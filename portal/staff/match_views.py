@@ -19,8 +19,13 @@ from questionnaires.selectors.roster import pending_reviews
 from questionnaires.selectors.scope import get_group_for, get_review_for
 from questionnaires.services import audit, together_time
 from questionnaires.statuses import PENDING_MATCH
+from questionnaires.summary.wording import baby_date_words
 
 ALREADY_DECIDED = "Someone has already decided that match."
+
+
+def _sentence(words: str) -> str:
+    return words[:1].upper() + words[1:]  # "baby born 5 July 2026" in a cell of its own
 
 
 @dataclass(frozen=True)
@@ -32,12 +37,26 @@ class ReviewItem:
     def proposal(self) -> GroupParticipant | None:
         return self.review.proposed if self.form is None else None
 
+    # What the parent typed at the end lives on the separate record their answers came in on.
+    @property
+    def typed_relationship(self) -> str:
+        return str(self.review.invitation.episode.family.get_relationship_display())
+
+    @property
+    def typed_baby_date(self) -> str:
+        return _sentence(baby_date_words(self.review.invitation.episode.family))
+
+    @property
+    def proposed_baby_date(self) -> str:
+        proposal = self.proposal
+        return _sentence(baby_date_words(proposal.family)) if proposal is not None else ""
+
 
 def _review_items(
     group: ParentGroup, failed: tuple[uuid.UUID, LinkForm] | None = None
 ) -> list[ReviewItem]:
     items = []
-    for review in pending_reviews(group):
+    for review in pending_reviews(group).select_related("invitation__episode__family"):
         if review.status == MatchStatus.PROVISIONAL and review.proposed is not None:
             items.append(ReviewItem(review, None))
         elif failed is not None and failed[0] == review.pk:

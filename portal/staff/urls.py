@@ -7,6 +7,7 @@ from portal.staff import (
     family_views,
     invitation_views,
     mfa_views,
+    staff_account_views,
 )
 
 app_name = "staff"
@@ -22,6 +23,20 @@ urlpatterns = [
     path("caseload", caseload_views.caseload, name="caseload"),
     # LOG-3: the service's audit trail, for its lead and administrator (CSV with ?download=csv).
     path("audit", audit_views.audit_trail, name="audit"),
+    # Staff accounts of the service, for its administrator (no clinical data).
+    path("accounts", staff_account_views.account_list, name="accounts"),
+    path("accounts/new", staff_account_views.account_new, name="account_new"),
+    path("accounts/<int:staff_id>", staff_account_views.account_detail, name="account_detail"),
+    path(
+        "accounts/<int:staff_id>/active",
+        staff_account_views.account_active,
+        name="account_active",
+    ),
+    path(
+        "accounts/<int:staff_id>/reset-authenticator",
+        staff_account_views.account_reset_mfa,
+        name="account_reset_mfa",
+    ),
     # The original families list is the caseload: the old address and name keep working.
     path("families", caseload_views.caseload, name="families"),
     path("families/new", family_views.family_new, name="family_new"),

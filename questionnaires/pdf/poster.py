@@ -5,8 +5,10 @@ sharp at any size)."""
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 import qrcode
+from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -41,9 +43,23 @@ def _draw_qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
                 )
 
 
+def until_words(expires_at: datetime) -> str:
+    """When a room code stops working, as people in the room read it: "23:59 on 2 December"."""
+    local = timezone.localtime(expires_at)
+    return f"{local:%H:%M} on {local.day} {local:%B}"
+
+
 def group_poster(
-    group_name: str, join_url: str, start_url: str, code: str, contact_line: str
+    group_name: str,
+    join_url: str,
+    start_url: str,
+    code: str,
+    contact_line: str,
+    expires_at: datetime,
+    takes: str,
 ) -> bytes:
+    """`takes` is how long the questions take, in the words the join page uses (e.g. "about
+    20 minutes"); a poster left up after the code stops says when that was."""
     buffer = io.BytesIO()
     width, height = A4
     canvas = Canvas(buffer, pagesize=A4)
@@ -80,14 +96,19 @@ def group_poster(
     canvas.drawCentredString(width / 2, qr_y - 27 * mm, "and type this code:")
     canvas.setFont("Courier-Bold", 44)
     canvas.drawCentredString(width / 2, qr_y - 45 * mm, credentials.spaced_code(code))
+    canvas.setFont("Helvetica-Bold", 14)
+    canvas.drawCentredString(
+        width / 2, qr_y - 55 * mm, f"This code works until {until_words(expires_at)}."
+    )
 
     steps = [
         "1. Point your phone's camera at the square code. Tap the link that appears.",
         "2. Give your first name and your baby's date of birth (or due date).",
-        "3. Answer the questions. Only your team sees your answers.",
+        f"3. Answer the questions. They take {takes}.",
+        "    Only your team sees your answers.",
     ]
     canvas.setFont("Helvetica", 13)
-    y = qr_y - 62 * mm
+    y = qr_y - 66 * mm
     for step in steps:
         canvas.drawString(margin, y, step)
         y -= 8 * mm

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from questionnaires.models import Service, StaffUser
@@ -65,4 +66,49 @@ def create_staff_user(
     )
     user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
     audit.record("staff.created", actor, user, roles=sorted(role.value for role in roles))
+    return user
+
+
+class OwnAccount(Exception):
+    """An administrator may not switch off their own account or take away their own admin role:
+    the service would be left with nobody to run its accounts."""
+
+
+def _check_not_superuser(user: StaffUser) -> None:
+    # The portal's staff pages never change a superuser (they are run from the command line).
+    if user.is_superuser:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def set_roles(user: StaffUser, roles: list[Role], actor: StaffUser) -> StaffUser:
+    _check_not_superuser(user)
+    if user.pk == actor.pk and Role.ADMIN not in roles:
+        raise OwnAccount
+    ensure_role_groups()
+    before = sorted(user.groups.values_list("name", flat=True))
+    user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
+    # The admin site's staff flag follows the administrator role, as at creation.
+    user.is_staff = Role.ADMIN in roles
+    user.save(update_fields=["is_staff"])
+    audit.record(
+        "staff.roles_changed",
+        actor,
+        user,
+        before=before,
+        after=sorted(role.value for role in roles),
+    )
+    return user
+
+
+@transaction.atomic
+def set_active(user: StaffUser, active: bool, actor: StaffUser) -> StaffUser:
+    """Deactivate (they can no longer sign in; their sessions end at their next request) or
+    reactivate. Accounts are never deleted: the audit trail names them."""
+    _check_not_superuser(user)
+    if user.pk == actor.pk and not active:
+        raise OwnAccount
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit.record("staff.reactivated" if active else "staff.deactivated", actor, user)
     return user

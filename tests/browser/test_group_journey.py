@@ -198,7 +198,9 @@ def test_three_parents_start_and_return_at_the_end(
     assert_accessible(lead)
     lead.screenshot("group-match-queue-desktop")
     with lead.page.expect_navigation():
-        lead.page.get_by_role("button", name="Confirm these are Chloe's end answers").click()
+        lead.page.get_by_role(
+            "button", name="Yes, this is the same parent: link these answers to Chloe's record"
+        ).click()
     chloe_participant = GroupParticipant.objects.get(nickname="Chloe")
     assert Invitation.objects.filter(collection=end, episode=chloe_participant.episode).exists()
     lead.goto(f"/staff/groups/{group.pk}")

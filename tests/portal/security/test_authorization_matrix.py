@@ -122,6 +122,16 @@ AUDIT_PAGE = policy(
     "login", facilitator="denied", facilitator_elsewhere="denied", clinician="denied",
     lead="ok", admin="ok", unverified="mfa",
 )  # fmt: skip
+# The service's staff accounts: its administrator only; nobody else runs accounts in the portal.
+ACCOUNTS_PAGE = policy(
+    "login", facilitator="denied", facilitator_elsewhere="denied", clinician="denied",
+    lead="denied", admin="ok", unverified="mfa",
+)  # fmt: skip
+# One account: the administrator of its own service; to another service's it does not exist.
+ACCOUNT_RECORD = policy(
+    "login", facilitator="denied", facilitator_elsewhere="denied", clinician="denied",
+    lead="denied", admin_own="ok", admin_other="hidden", unverified="mfa",
+)  # fmt: skip
 # Typing the second factor: for those past the password; done already → onwards.
 MFA_VERIFY = policy(
     "login", facilitator="redirect", facilitator_elsewhere="redirect", clinician="redirect",
@@ -179,6 +189,13 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("staff/families", "GET"): CASE_PAGE,
     ("staff/families/new", "GET"): CASE_PAGE,
     ("staff/audit", "GET"): AUDIT_PAGE,
+    ("staff/accounts", "GET"): ACCOUNTS_PAGE,
+    ("staff/accounts/new", "GET"): ACCOUNTS_PAGE,
+    ("staff/accounts/<int:staff_id>", "GET"): ACCOUNT_RECORD,
+    ("staff/accounts/<int:staff_id>/active", "POST"): acted(ACCOUNT_RECORD, "invalid"),
+    ("staff/accounts/<int:staff_id>/reset-authenticator", "POST"): acted(
+        ACCOUNT_RECORD, "redirect"
+    ),
     ("staff/families/<uuid:family_id>", "GET"): CASE_RECORD,
     ("staff/families/<uuid:family_id>/report.pdf", "GET"): CASE_RECORD,
     ("staff/episodes/<uuid:episode_id>/invitations", "POST"): acted(CASE_RECORD, "invalid"),
@@ -414,6 +431,8 @@ def _url(route: str, kwargs: dict[str, str]) -> str:
         if name == "object_id":
             model = route.removeprefix(ADMIN).split("/")[1]
             return kwargs.get(model, "999999")
+        if name == "staff_id":
+            return kwargs["id"]  # the own service's clinician
         if converter == "int:":
             return kwargs["int:pk"]
         return kwargs[name]

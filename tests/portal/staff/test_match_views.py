@@ -35,8 +35,9 @@ def test_match_queue_shows_both_sides_and_confirming_links(
     assert "1 set of end answers needs you" in detail
     page = fran.get(_url("matches", group)).content.decode()
     assert "Maryam" in page and BABY.strftime("%B %Y") in page
-    assert "Likely the same parent as" in page
-    assert "Confirm" in page and "Not this parent" in page
+    assert "Typed at the end" in page and "Maryam's record" in page
+    assert "Yes, this is the same parent: link these answers to Maryam" in page
+    assert "Not this parent: keep these answers on a separate record for now" in page
     response = fran.post(_url("match_confirm", group, review_id=review.pk))
     assert response.status_code == 302 and response["Location"] == _url("matches", group)
     review.refresh_from_db()
