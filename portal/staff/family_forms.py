@@ -148,6 +148,19 @@ class FamilyForm(forms.Form):
 
 class IssueInvitationForm(forms.Form):
     timepoint = forms.ChoiceField(choices=Timepoint.choices)
+    # Set by the confirmation page: the clinician has read what happens to earlier answers.
+    confirmed = forms.BooleanField(required=False)
+
+
+class BaselineForm(forms.Form):
+    """Which sent start (T1) set is the baseline; the view checks it is this episode's."""
+
+    response = forms.UUIDField(
+        error_messages={
+            "required": "Select the start answers to use as the baseline",
+            "invalid": "Select the start answers to use as the baseline",
+        }
+    )
 
 
 class CaseloadFilterForm(forms.Form):

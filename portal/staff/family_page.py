@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from portal.staff.family_forms import LoafForm
 from questionnaires import charts
-from questionnaires.models import Episode, Invitation
+from questionnaires.models import Episode, Invitation, Timepoint
 from questionnaires.selectors.instruments import questionnaire_names
 from questionnaires.statuses import REVOCABLE, InvitationStatus, can_resend, invitation_status
 from questionnaires.summary.change_rows import MeasureChange
@@ -40,12 +40,46 @@ class ChartShown:
 
 
 @dataclass(frozen=True)
+class IssueAction:
+    timepoint: str
+    label: str
+    primary: bool
+    warning: str = ""
+
+
+@dataclass(frozen=True)
 class EpisodeSection:
     episode: Episode
     invitations: list[InvitationRow]
     summary: EpisodeSummary
     charts: list[ChartShown]
     loaf_form: LoafForm
+    actions: list[IssueAction]
+
+
+def issue_actions(summary: EpisodeSummary) -> list[IssueAction]:
+    """The next sensible link is the primary button: start (T1) until start answers are in,
+    then end (T2). An end link before any start answers stays secondary, with a warning (and
+    the issue view asks to confirm it)."""
+    has_start = summary.timepoint(Timepoint.T1) is not None
+    has_end = summary.timepoint(Timepoint.T2) is not None
+    if not has_start:
+        return [
+            IssueAction(Timepoint.T1, "Issue start link (T1)", primary=True),
+            IssueAction(
+                Timepoint.T2,
+                "Issue end link (T2)",
+                primary=False,
+                warning="No start (T1) answers yet: change cannot be measured without them.",
+            ),
+        ]
+    end = IssueAction(
+        Timepoint.T2,
+        "Issue another end link (T2)" if has_end else "Issue end link (T2)",
+        primary=not has_end,
+    )
+    start = IssueAction(Timepoint.T1, "Issue another start link (T1)", primary=False)
+    return [end, start]
 
 
 def loaf_prefix(episode: Episode) -> str:
@@ -81,5 +115,9 @@ def episode_sections(
         form = loaf_forms.get(episode.pk) or LoafForm(
             prefix=loaf_prefix(episode), initial={"rated_on": today}
         )
-        sections.append(EpisodeSection(episode, rows, episode_summary, shown, form))
+        sections.append(
+            EpisodeSection(
+                episode, rows, episode_summary, shown, form, issue_actions(episode_summary)
+            )
+        )
     return sections

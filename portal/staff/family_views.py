@@ -13,16 +13,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.security.access import role_required, staff_service, staff_user
-from portal.staff.family_forms import LABEL_TAKEN, FamilyForm, LoafForm
+from portal.staff.family_forms import LABEL_TAKEN, BaselineForm, FamilyForm, LoafForm
 from portal.staff.family_page import episode_sections, loaf_prefix
-from questionnaires.models import Family
+from questionnaires.models import Family, Timepoint
 from questionnaires.pdf.family_report import family_report_pdf
 from questionnaires.roles import CASE_ROLES
-from questionnaires.selectors.family_record import family_summary
+from questionnaires.selectors.family_record import family_summary, sent_sets
 from questionnaires.selectors.scope import get_episode_for, get_family_for
-from questionnaires.services import audit, families, loaf_ratings
+from questionnaires.services import audit, baselines, families, loaf_ratings
 from questionnaires.summary.loaf_rows import loaf_label
-from questionnaires.summary.wording import baby_age
+from questionnaires.summary.wording import baby_age, local_datetime
 
 
 @role_required(CASE_ROLES)
@@ -96,6 +96,28 @@ def loaf_record(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
             url = reverse("staff:family_detail", kwargs={"family_id": episode.family_id})
             return redirect(f"{url}#loaf-{episode.pk}")
     return _family_page(request, episode.family, {episode.pk: form}, status=400)
+
+
+@role_required(CASE_ROLES)
+@require_POST
+def baseline_choose(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
+    """The clinician chooses which sent start (T1) set change is measured from."""
+    episode = get_episode_for(request.user, episode_id)
+    form = BaselineForm(request.POST)
+    chosen = None
+    if form.is_valid():
+        wanted = form.cleaned_data["response"]
+        chosen = next((r for r in sent_sets(episode).get(Timepoint.T1, []) if r.pk == wanted), None)
+    if chosen is None:
+        messages.error(request, "Select the start answers to use as the baseline")
+        return _family_page(request, episode.family, status=400)
+    baselines.choose_baseline(episode, chosen, actor=staff_user(request))
+    messages.success(
+        request,
+        f"The baseline is now the start answers sent {local_datetime(chosen.submitted_at)}.",
+    )
+    url = reverse("staff:family_detail", kwargs={"family_id": episode.family_id})
+    return redirect(f"{url}#episode-{episode.pk}")
 
 
 def _report_filename(family: Family) -> str:

@@ -16,12 +16,15 @@ from django.views.decorators.http import require_POST
 from portal.security.access import role_required, staff_user
 from portal.staff.family_forms import IssueInvitationForm
 from questionnaires import credentials, qr
-from questionnaires.models import Episode
+from questionnaires.models import Episode, Timepoint
 from questionnaires.roles import CASE_ROLES
+from questionnaires.selectors.family_record import sent_sets
 from questionnaires.selectors.instruments import questionnaire_names
 from questionnaires.selectors.scope import get_episode_for, get_invitation_for
 from questionnaires.services import invitations
 from questionnaires.statuses import can_resend, invitation_status
+from questionnaires.summary.episodes import shown_set
+from questionnaires.summary.wording import local_datetime
 
 
 @role_required(CASE_ROLES)
@@ -31,9 +34,25 @@ def invitation_issue(request: HttpRequest, episode_id: uuid.UUID) -> HttpRespons
     form = IssueInvitationForm(request.POST)
     if not form.is_valid():
         return render(request, "pages/400.html", status=400)
-    issued = invitations.issue_invitation(
-        episode, form.cleaned_data["timepoint"], actor=staff_user(request)
-    )
+    timepoint = form.cleaned_data["timepoint"]
+    if not form.cleaned_data["confirmed"]:
+        # Answers already in at this timepoint, or an end link before any start answers: say
+        # what happens before issuing, so a new set never surprises the clinician.
+        sent = sent_sets(episode)
+        earlier = sent.get(timepoint, [])
+        no_start = timepoint == Timepoint.T2 and not sent.get(Timepoint.T1)
+        if earlier or no_start:
+            baseline = shown_set(episode, Timepoint.T1, earlier) if earlier else None
+            context = {
+                "family": episode.family,
+                "episode": episode,
+                "timepoint": Timepoint(timepoint),
+                "earlier": [local_datetime(r.submitted_at) for r in earlier],
+                "baseline": local_datetime(baseline.submitted_at) if baseline else "",
+                "no_start": no_start,
+            }
+            return render(request, "staff/invitation_confirm.html", context)
+    issued = invitations.issue_invitation(episode, timepoint, actor=staff_user(request))
     return _issued_page(request, episode, issued)
 
 

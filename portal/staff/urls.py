@@ -53,6 +53,11 @@ urlpatterns = [
     ),
     path("episodes/<uuid:episode_id>/loaf", family_views.loaf_record, name="loaf_record"),
     path(
+        "episodes/<uuid:episode_id>/baseline",
+        family_views.baseline_choose,
+        name="baseline_choose",
+    ),
+    path(
         "invitations/<uuid:invitation_id>/resend",
         invitation_views.invitation_resend,
         name="invitation_resend",

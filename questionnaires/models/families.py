@@ -68,6 +68,16 @@ class Episode(models.Model):
     )
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
+    # The start (T1) answers change is measured from, when a clinician chose one of several
+    # (services.baselines). Empty: the first set sent at T1, so a later set never silently
+    # replaces the baseline.
+    baseline_response = models.ForeignKey(
+        "questionnaires.Response",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-opened_on"]

@@ -8,12 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image, KeepTogether, PageBreak, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, Image, KeepTogether, Spacer
 
 from questionnaires import charts
-from questionnaires.models import StaffUser
+from questionnaires.models import StaffUser, Timepoint
 from questionnaires.pdf.styles import bold_cell, build, new_document, p, table
-from questionnaires.summary.episodes import EpisodeSummary, FamilySummary
+from questionnaires.summary.episodes import EpisodeSummary, FamilySummary, TimepointResult
 from questionnaires.summary.measures import MeasureResult
 from questionnaires.summary.wording import local_date, local_datetime
 
@@ -43,7 +43,7 @@ def _measure_block(measure: MeasureResult) -> list[Flowable]:
                         asq.range,
                         bold_cell(asq.zone_label),
                         asq.cutoff_words,
-                        str(asq.missing_count),
+                        str(asq.missing_count),  # the numbers are listed below the table
                         "Yes" if asq.adjusted else "No",
                     ]
                 ],
@@ -58,7 +58,7 @@ def _measure_block(measure: MeasureResult) -> list[Flowable]:
         for sub in measure.subscales:
             notes = []
             if sub.prorated:
-                notes.append("Prorated (up to 2 questions not answered)")
+                notes.append("Prorated (see below)")
             if sub.not_scored_reason:
                 notes.append(sub.not_scored_reason)
             rows.append(
@@ -67,16 +67,20 @@ def _measure_block(measure: MeasureResult) -> list[Flowable]:
         story.append(
             table(["Subscale", "Score", "Range", "Direction", "Notes"], rows, [42, 18, 18, 52, 44])
         )
+        if measure.has_prorated:
+            story.append(p(measure.prorated_note, "small"))
         for sub in measure.subscales:
             story.append(p(f"{sub.name}: {sub.interpretation}", "small"))
+    if measure.asq is not None and measure.asq.adjusted:
+        story.append(p(measure.adjusted_note, "small"))
     if measure.missing_items:
-        numbers = ", ".join(str(n) for n in measure.missing_items)
-        story.append(p(f"Questions not answered: {numbers}.", "small"))
+        story.append(p(f"{measure.missing_words}.", "small"))
     if measure.shown_flags:
         labels = "; ".join(f.label for f in measure.shown_flags)
         story.append(p(f"Flags: {labels}.", "small"))
-    story.append(Spacer(1, 4 * mm))
-    return story
+    # One questionnaire's result on one page: a heading never strands at a page foot, and a
+    # page never holds only the last row or two of a table.
+    return [KeepTogether(story), Spacer(1, 4 * mm)]
 
 
 def _change_block(section: EpisodeSummary) -> list[Flowable]:
@@ -86,7 +90,7 @@ def _change_block(section: EpisodeSummary) -> list[Flowable]:
         return story
     for change in section.changes:
         rows = [
-            [row.name, row.t1, row.t2, row.difference, row.words, row.crossing or row.reliable]
+            [row.name, row.t1, row.t2, row.difference, row.words, row.reliable]
             for row in change.rows
         ]
         block: list[Flowable] = [
@@ -97,15 +101,20 @@ def _change_block(section: EpisodeSummary) -> list[Flowable]:
                 [30, 24, 24, 21, 43, 32],
             ),
         ]
-        if any(row.crossing for row in change.rows):
-            block.append(
-                p("; ".join(f"{row.name}: {row.reliable}" for row in change.rows), "small")
-            )
+        for marker in change.markers:
+            block.append(p(marker, "small"))
+        crossings = [row for row in change.rows if row.crossing]
+        if crossings:
+            # A cut-off crossing is not a reliable-change verdict: it has its own heading.
+            block.append(p("ASQ:SE-2 cut-off", "h4"))
+            block += [p(f"{row.name}: {row.crossing}.") for row in crossings]
         if change.note:
             block.append(p(change.note, "small"))
         png = charts.measure_chart_png(change.chart)
         image = Image(io.BytesIO(png))
-        scale = 150 * mm / image.drawWidth
+        # The chart is drawn narrow with large text (legible on a phone); 110 mm keeps its
+        # text at about 10 pt in print.
+        scale = 110 * mm / image.drawWidth
         image.drawWidth, image.drawHeight = image.drawWidth * scale, image.drawHeight * scale
         block += [Spacer(1, 2 * mm), image, Spacer(1, 4 * mm)]
         story.append(KeepTogether(block))
@@ -136,6 +145,14 @@ def _loaf_block(section: EpisodeSummary) -> list[Flowable]:
     return story
 
 
+def _sets_words(point: TimepointResult) -> str:
+    others = ", ".join(s.submitted_at for s in point.sets if not s.shown)
+    if point.timepoint == Timepoint.T1:
+        which = "chosen by a clinician" if point.baseline_chosen else "the first set sent"
+        return f"Baseline shown ({which}). Other start sets kept, sent {others}."
+    return f"The latest set is shown. Earlier end sets kept, sent {others}."
+
+
 def _episode_title(section: EpisodeSummary) -> str:
     episode = section.episode
     title = f"{episode.get_programme_display()}, from {local_date(episode.opened_on)}"
@@ -145,7 +162,8 @@ def _episode_title(section: EpisodeSummary) -> str:
 
 
 def _appendix(summary: FamilySummary) -> list[Flowable]:
-    story: list[Flowable] = [PageBreak(), p("Appendix: the parent's answers", "h2")]
+    # A new page only when little room is left: a forced break left a near-empty page.
+    story: list[Flowable] = [CondPageBreak(80 * mm), p("Appendix: the parent's answers", "h2")]
     for section in summary.episodes:
         for point in section.timepoints:
             story.append(p(f"{_episode_title(section)} – {point.label}", "h3"))
@@ -153,6 +171,8 @@ def _appendix(summary: FamilySummary) -> list[Flowable]:
                 rows = []
                 for item in measure.items:
                     answer = item.answer
+                    if item.points:
+                        answer = f"{answer} ({item.points})"
                     if item.comment:
                         answer = f"{answer}. Comment: {item.comment}"
                     rows.append([item.number, item.text, answer, "Yes" if item.concern else ""])
@@ -226,21 +246,20 @@ def family_report_pdf(summary: FamilySummary, user: StaffUser, now: datetime) ->
         for point in section.timepoints:
             story.append(p(f"{point.label} – sent {point.submitted_at}", "h3"))
             if point.earlier_sets:
-                story.append(
-                    p(f"{point.earlier_sets} earlier set(s) at this timepoint not shown.", "small")
-                )
+                story.append(p(_sets_words(point), "small"))
             for measure in point.measures:
                 story += _measure_block(measure)
         story += _change_block(section)
-        story += _loaf_block(section)
-    story.append(p("Instrument and scoring versions", "h2"))
-    story.append(
+        story.append(KeepTogether(_loaf_block(section)))  # no heading alone at a page foot
+    versions = [
+        p("Instrument and scoring versions", "h2"),
         table(
             ["Questionnaire", "Definition version", "Scoring version"],
             [list(v) for v in summary.versions] or [["None", "", ""]],
             [50, 62, 62],
-        )
-    )
+        ),
+    ]
+    story.append(KeepTogether(versions))  # a short table: never split it over two pages
     story += _appendix(summary)
     build(pdf, story)
     return buffer.getvalue()

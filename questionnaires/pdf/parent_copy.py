@@ -17,13 +17,6 @@ from questionnaires.summary.wording import NOT_ANSWERED, local_datetime
 from scoring.definitions import Definition
 
 
-def _plain_answer(measure_options: Sequence[str], answer: str) -> str:
-    # PRFQ's middle answers are bare numbers; say what the numbers run between.
-    if answer.isdigit() and measure_options:
-        return f"{answer} (on a scale from {measure_options[0]} to {measure_options[-1]})"
-    return answer
-
-
 def parent_copy_pdf(
     response: Response, measures: Sequence[tuple[ResponseMeasure, Definition]]
 ) -> bytes:
@@ -46,14 +39,13 @@ def parent_copy_pdf(
         p("This is your own copy. Only you and your team can see your answers."),
     ]
     for measure, definition in measures:
-        options = [option.label for option in definition.options]
         story.append(p(definition.explainer.title, "h2"))
         for item in summarise_measure(measure, definition).items:
             lines: list[Flowable] = [p(item.text, "h4")]
             if item.answer == NOT_ANSWERED:
                 lines.append(p("You did not answer this question."))
             else:
-                lines.append(p(f"Your answer: {_plain_answer(options, item.answer)}"))
+                lines.append(p(f"Your answer: {item.answer}"))
             if item.concern:
                 lines.append(p("You ticked: this is a worry for you."))
             if item.comment:

@@ -15,6 +15,7 @@ from questionnaires.models import (
     Family,
     Invitation,
     LoafRating,
+    Response,
     ResponseMeasure,
     ScoreRecord,
 )
@@ -76,3 +77,15 @@ def family_summary(family: Family) -> FamilySummary:
     """Fetch and summarise: the one call the record page and the PDF make."""
     episodes = fetch_episodes(family)
     return summarise_family(family, episodes, definitions_for(episodes))
+
+
+def sent_sets(episode: Episode) -> dict[str, list[Response]]:
+    """An episode's sent answer sets by timepoint, oldest first (what issuing another link
+    would add to)."""
+    fresh = Episode.objects.prefetch_related(
+        Prefetch(
+            "invitations",
+            queryset=Invitation.objects.select_related("response", "match_review"),
+        )
+    ).get(pk=episode.pk)
+    return sent_responses(fresh)

@@ -5,12 +5,26 @@ draws. Pure: works on two summarised measures."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from questionnaires.summary.measures import MeasureResult
-from questionnaires.summary.wording import NOT_SCORED, format_difference, format_number
+from questionnaires.summary.measures import MeasureResult, SubscaleResult
+from questionnaires.summary.wording import (
+    ADJUSTED_NOTE,
+    NOT_SCORED,
+    PRORATED_NOTE,
+    format_difference,
+    format_number,
+    format_score,
+)
 from scoring import change as scoring_change
 from scoring.definitions import Definition
+
+PRORATED = " (prorated)"
+ADJUSTED = " (adjusted)"
+
+
+def _marked(result: SubscaleResult) -> str:
+    return result.shown + (PRORATED if result.prorated else "")
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,28 @@ class MeasureChange:
     rows: list[ChangeRow]
     note: str
     chart: ChartSeries
+    markers: list[str] = field(default_factory=list)  # what "(prorated)"/"(adjusted)" mean
+
+
+def _amount(value: float, unit: str) -> str:
+    shown = format_score(abs(value), unit)
+    return f"{shown} point" if shown == "1" else f"{shown} points"
+
+
+def change_words(found: scoring_change.Change, name: str, unit: str = "points") -> str:
+    """The change in words, never claiming more than the numbers show: "better" or "worse"
+    only when the change passes the reliable-change threshold configured in the definition
+    file; otherwise the direction and size alone, and why it is not judged."""
+    if found.difference is None:
+        return f"{name}: cannot compare (a score is missing)"
+    if math.isclose(found.difference, 0, abs_tol=1e-9):
+        return f"{name}: no change"
+    moved = f"{name} {'up' if found.difference > 0 else 'down'} {_amount(found.difference, unit)}"
+    if found.rci is None:
+        return f"{moved} (no reliable-change threshold, so not judged)"
+    if not found.reliable:
+        return f"{moved} (not a reliable change, so not judged)"
+    return f"{moved}: {found.verdict}, a reliable change"
 
 
 def _reliable_words(found: scoring_change.Change) -> str:
@@ -72,10 +108,10 @@ def _asq_change(t1: MeasureResult, t2: MeasureResult, definition: Definition) ->
     rows = [
         ChangeRow(
             name=total.name,
-            t1=f"{t1.asq.shown} ({t1.asq.zone_label})",
-            t2=f"{t2.asq.shown} ({t2.asq.zone_label})",
+            t1=f"{t1.asq.shown}{ADJUSTED if t1.asq.adjusted else ''} ({t1.asq.zone_label})",
+            t2=f"{t2.asq.shown}{ADJUSTED if t2.asq.adjusted else ''} ({t2.asq.zone_label})",
             difference=format_difference(found.difference),
-            words=scoring_change.words(found, total.name),
+            words=change_words(found, total.name),
             reliable=_reliable_words(found),
             crossing=_crossing_words(found, t1, t2),
         )
@@ -97,7 +133,7 @@ def _asq_change(t1: MeasureResult, t2: MeasureResult, definition: Definition) ->
     chart = ChartSeries(
         code=t2.code,
         title=f"{t2.short_name} total",
-        labels=[total.name],
+        labels=[total.name + (ADJUSTED if t1.asq.adjusted or t2.asq.adjusted else "")],
         t1=[t1.asq.total],
         t2=[t2.asq.total],
         low=0,
@@ -106,7 +142,8 @@ def _asq_change(t1: MeasureResult, t2: MeasureResult, definition: Definition) ->
         monitoring=t2.asq.monitoring if same else None,
         axis_label=axis,
     )
-    return MeasureChange(t2.code, t2.short_name, rows, note, chart)
+    markers = [ADJUSTED_NOTE] if t1.asq.adjusted or t2.asq.adjusted else []
+    return MeasureChange(t2.code, t2.short_name, rows, note, chart, markers)
 
 
 def compare_measures(t1: MeasureResult, t2: MeasureResult, definition: Definition) -> MeasureChange:
@@ -122,10 +159,10 @@ def compare_measures(t1: MeasureResult, t2: MeasureResult, definition: Definitio
         rows.append(
             ChangeRow(
                 name=after.name,
-                t1=earlier.shown if earlier else NOT_SCORED,
-                t2=after.shown,
+                t1=_marked(earlier) if earlier else NOT_SCORED,
+                t2=_marked(after),
                 difference=format_difference(found.difference, after.unit),
-                words=scoring_change.words(found, after.name),
+                words=change_words(found, after.name, after.unit),
                 reliable=_reliable_words(found),
             )
         )
@@ -136,10 +173,18 @@ def compare_measures(t1: MeasureResult, t2: MeasureResult, definition: Definitio
     chart = ChartSeries(
         code=t2.code,
         title=t2.short_name,
-        labels=[s.name for s in t2.subscales],
+        # The chart names a prorated score too, so a picture never hides what the table says.
+        labels=[
+            s.name
+            + (PRORATED if s.prorated or (s.code in before and before[s.code].prorated) else "")
+            for s in t2.subscales
+        ],
         t1=[before[s.code].value if s.code in before else None for s in t2.subscales],
         t2=[s.value for s in t2.subscales],
         low=min(lows, default=0),
         high=max(highs, default=1),
     )
-    return MeasureChange(t2.code, t2.short_name, rows, "", chart)
+    prorated = any(PRORATED in row.t1 or PRORATED in row.t2 for row in rows)
+    return MeasureChange(
+        t2.code, t2.short_name, rows, "", chart, [PRORATED_NOTE] if prorated else []
+    )

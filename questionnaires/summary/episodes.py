@@ -1,4 +1,4 @@
-"""A family's episodes as the record and the PDF show them: the latest answers sent at each
+"""A family's episodes as the record and the PDF show them: the answers shown at each
 timepoint, their change from start to end, the LOAF ratings and the clinical flags."""
 
 from __future__ import annotations
@@ -39,12 +39,23 @@ def awaiting_matching(episode: Episode) -> list[Invitation]:
 
 
 @dataclass(frozen=True)
+class AnswerSet:
+    """One set of answers sent at a timepoint, as the record lists them."""
+
+    response_id: str
+    submitted_at: str
+    shown: bool  # the set whose scores are shown and compared
+
+
+@dataclass(frozen=True)
 class TimepointResult:
     timepoint: str
     label: str
     submitted_at: str
     measures: list[MeasureResult]
-    earlier_sets: int
+    earlier_sets: int  # other sets sent at this timepoint, kept but not the one shown
+    sets: list[AnswerSet] = field(default_factory=list)
+    baseline_chosen: bool = False  # a clinician chose this start (T1) set (services.baselines)
 
 
 @dataclass(frozen=True)
@@ -78,11 +89,11 @@ class EpisodeSummary:
 def _changes(
     start: TimepointResult,
     end: TimepointResult,
-    latest_end: Response,
+    shown_end: Response,
     definitions: Mapping[int, Definition],
 ) -> list[MeasureChange]:
     earlier = {m.code: m for m in start.measures}
-    by_code = {m.instrument.code: m for m in latest_end.measures.all()}
+    by_code = {m.instrument.code: m for m in shown_end.measures.all()}
     return [
         compare_measures(
             earlier[result.code], result, definitions[by_code[result.code].instrument_id]
@@ -92,26 +103,37 @@ def _changes(
     ]
 
 
+def shown_set(episode: Episode, code: str, sent: Sequence[Response]) -> Response:
+    """The set a timepoint shows and compares. Start (T1): the baseline a clinician chose, else
+    the first set sent, so a later set never silently replaces the baseline. End (T2): the
+    latest set, the most recent picture at the end of care."""
+    if code == Timepoint.T1:
+        chosen = episode.baseline_response_id
+        return next((r for r in sent if r.pk == chosen), sent[0])
+    return sent[-1]
+
+
 def summarise_episode(episode: Episode, definitions: Mapping[int, Definition]) -> EpisodeSummary:
     by_time = sent_responses(episode)
     timepoints: list[TimepointResult] = []
-    latest_sent: dict[str, Response] = {}
+    shown_sent: dict[str, Response] = {}
     for code in TIMEPOINTS:
         sent = by_time.get(code, [])
         if not sent:
             continue
-        # The latest set sent at a timepoint is the one compared; earlier ones are counted.
-        latest = latest_sent[code] = sent[-1]
+        shown = shown_sent[code] = shown_set(episode, code, sent)
         measures = [
-            summarise_measure(m, definitions[m.instrument_id]) for m in latest.measures.all()
+            summarise_measure(m, definitions[m.instrument_id]) for m in shown.measures.all()
         ]
         timepoints.append(
             TimepointResult(
                 code,
                 Timepoint(code).label,
-                local_datetime(latest.submitted_at),
+                local_datetime(shown.submitted_at),
                 measures,
                 len(sent) - 1,
+                [AnswerSet(str(r.pk), local_datetime(r.submitted_at), r is shown) for r in sent],
+                code == Timepoint.T1 and episode.baseline_response_id == shown.pk,
             )
         )
     awaiting = [
@@ -128,7 +150,7 @@ def summarise_episode(episode: Episode, definitions: Mapping[int, Definition]) -
     )
     start, end = summary.timepoint(Timepoint.T1), summary.timepoint(Timepoint.T2)
     if start and end:
-        summary.changes.extend(_changes(start, end, latest_sent[Timepoint.T2], definitions))
+        summary.changes.extend(_changes(start, end, shown_sent[Timepoint.T2], definitions))
     summary.clinical_flags.extend(
         (t.label, m.short_name, f) for t in timepoints for m in t.measures for f in m.clinical_flags
     )

@@ -17,16 +17,19 @@ from questionnaires.summary.flag_words import (
     unrecognised,
 )
 from questionnaires.summary.wording import (
+    ADJUSTED_NOTE,
     NOT_ANSWERED,
     NOT_SCORED,
+    PRORATED_NOTE,
     YES_NO,
     ZONE_LABELS,
     direction_words,
     format_number,
     format_score,
+    not_answered_words,
     range_words,
 )
-from scoring.definitions import Definition, Interval, Measure
+from scoring.definitions import Definition, Interval, Item, Measure
 from scoring.flags import Flag, FlagKind
 from scoring.rules import Score
 
@@ -75,6 +78,7 @@ class ItemAnswer:
     answered: bool
     concern: bool
     comment: str = ""
+    points: str = ""  # ASQ:SE-2: what the answer adds to the total, e.g. "5 points"
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,18 @@ class MeasureResult:
     not_scored_reason: str
     flags: list[ShownFlag]
     items: list[ItemAnswer]
+
+    @property
+    def has_prorated(self) -> bool:
+        return any(sub.prorated for sub in self.subscales)
+
+    # What the "Prorated" and "Adjusted" markers mean, beside them on the page.
+    prorated_note = PRORATED_NOTE
+    adjusted_note = ADJUSTED_NOTE
+
+    @property
+    def missing_words(self) -> str:
+        return not_answered_words(self.missing_items)
 
     @property
     def clinical_flags(self) -> list[ShownFlag]:
@@ -116,12 +132,45 @@ def stored_score(record: ScoreRecord) -> tuple[Score, list[str]]:
     return Score.from_dict({**record.result, "flags": [str(flag) for flag in known]}), unknown
 
 
+def scale_words(definition: Definition) -> str:
+    """'a scale from 1 Strongly disagree to 7 Strongly agree' when the options are numbers whose
+    middle points have no labels (PRFQ), so a bare "4" is read against its anchors; else ""."""
+    options = definition.options
+    if len(options) < 3 or not all(str(o.value).isdigit() for o in options):
+        return ""
+    if not all(o.label == str(o.value) for o in options[1:-1]):
+        return ""
+    first, last = (o.label.replace(" – ", " ") for o in (options[0], options[-1]))
+    return f"a scale from {first} to {last}"
+
+
 def answer_words(definition: Definition, value: str) -> str:
-    """A stored answer as the parent saw it: the option's label, or Yes/No."""
+    """A stored answer as the parent saw it: the option's label, or Yes/No. On an anchored
+    number scale: '4 on a scale from 1 Strongly disagree to 7 Strongly agree'. The record, the
+    family PDF and the parent's own copy all word answers here."""
+    scale = scale_words(definition)
+    if scale and value.isdigit():
+        return f"{value} on {scale}"
     for option in definition.options:
         if str(option.value) == value:
             return option.label
     return YES_NO.get(value, value)
+
+
+def item_points(definition: Definition, item: Item, value: str) -> int | None:
+    """ASQ:SE-2: the points an answer adds, from the item's key letters and the definition's
+    points per letter; None where the rule has no per-answer points."""
+    points = definition.scoring.params.get("points")
+    if not item.key or not isinstance(points, dict):
+        return None
+    values = [str(option.value) for option in definition.options]
+    if value not in values:
+        return None
+    return int(points[item.key[values.index(value)]])
+
+
+def points_words(points: int) -> str:
+    return f"{points} point" if points == 1 else f"{points} points"
 
 
 def _item_answers(
@@ -131,11 +180,14 @@ def _item_answers(
     for item in asked.items:
         given = answers.get(str(item.number))
         value = given.value if given else ""
+        points = item_points(definition, item, value) if value else None
         rows.append(
             ItemAnswer(
                 number=str(item.number),
                 text=item.text,
                 answer=answer_words(definition, value) if value else NOT_ANSWERED,
+                # Staff only: the parent's own copy shows no scores.
+                points=points_words(points) if points is not None else "",
                 answered=bool(value),
                 concern=bool(given and given.concern),
             )

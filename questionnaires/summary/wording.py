@@ -46,6 +46,28 @@ def format_difference(value: float | None, unit: str = "points") -> str:
     return sign + format_score(abs(value), unit)
 
 
+def not_answered_words(numbers: tuple[int, ...] | list[int]) -> str:
+    """'Question 3 not answered', 'Questions 3 and 7 not answered', 'Questions 3, 5 and 7 not
+    answered'; "" when every question was answered."""
+    shown = [str(n) for n in numbers]
+    if not shown:
+        return ""
+    if len(shown) == 1:
+        return f"Question {shown[0]} not answered"
+    return f"Questions {', '.join(shown[:-1])} and {shown[-1]} not answered"
+
+
+# What a "(prorated)" or "(adjusted)" marker means, wherever one is shown.
+PRORATED_NOTE = (
+    "Prorated: some questions in this subscale were not answered, so the score was worked out "
+    "from the questions that were, as the questionnaire's scoring rules allow."
+)
+ADJUSTED_NOTE = (
+    "Adjusted: some questions were not answered, so the total was adjusted for them, as the "
+    "ASQ:SE-2 scoring rules allow."
+)
+
+
 def range_words(low: float, high: float) -> str:
     return f"{format_number(low)} to {format_number(high)}"
 

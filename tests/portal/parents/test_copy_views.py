@@ -62,7 +62,7 @@ def test_parent_copy_has_questions_and_answers_but_no_scores(
     text = _flat(_pdf_text(download.content))
     assert "Your answers" in text
     assert "I always know what my child wants." in text
-    assert "Your answer: 6 (on a scale from 1 – Strongly disagree to 7 – Strongly agree)" in text
+    assert "Your answer: 6 on a scale from 1 Strongly disagree to 7 Strongly agree" in text
     assert "Your answer: Very often" in text
     assert "You did not answer this question." in text
     assert "Your answer: Sometimes" in text

@@ -200,6 +200,7 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("staff/families/<uuid:family_id>/report.pdf", "GET"): CASE_RECORD,
     ("staff/episodes/<uuid:episode_id>/invitations", "POST"): acted(CASE_RECORD, "invalid"),
     ("staff/episodes/<uuid:episode_id>/loaf", "POST"): acted(CASE_RECORD, "invalid"),
+    ("staff/episodes/<uuid:episode_id>/baseline", "POST"): acted(CASE_RECORD, "invalid"),
     ("staff/invitations/<uuid:invitation_id>/resend", "POST"): CASE_RECORD,
     ("staff/invitations/<uuid:invitation_id>/revoke", "POST"): acted(CASE_RECORD, "redirect"),
     ("staff/groups/", "GET"): GROUP_PAGE,

@@ -32,11 +32,15 @@ def test_change_is_described_in_words_with_direction(clinician: StaffUser) -> No
     )
     section = family_record.family_summary(episode.family).episodes[0]
     words = {row.name: row for change in section.changes for row in change.rows}
-    assert words["Warmth"].words == "Warmth up 7 points — better"
+    not_judged = "(no reliable-change threshold, so not judged)"
+    assert words["Warmth"].words == f"Warmth up 7 points {not_judged}"
     assert words["Warmth"].t1 == "21" and words["Warmth"].t2 == "28"
-    assert words["Invasiveness"].words == "Invasiveness down 7 points — better"
+    assert (
+        words["Invasiveness"].words
+        == "Invasiveness down 7 points (no reliable-change threshold, so not judged)"
+    )
     assert words["Pre-Mentalizing"].t1 == "6.00" and words["Pre-Mentalizing"].t2 == "3.00"
-    assert words["Pre-Mentalizing"].words == "Pre-Mentalizing down 3 points — better"
+    assert words["Pre-Mentalizing"].words == f"Pre-Mentalizing down 3.00 points {not_judged}"
     assert words["Certainty about Mental States"].words.endswith("no change")
     assert words["Warmth"].reliable == "no reliable-change threshold configured"
     total = words["Total score"]
