@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questionnaires', '0007_audit_trail'),
+        ('questionnaires', '0008_group_lead_clinician'),
     ]
 
     operations = [
