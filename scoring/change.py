@@ -132,20 +132,3 @@ def compare_asq(t1_score: Score, t2_score: Score, definition: Definition | None 
         crossing=crossing,
         different_intervals=t1_score.interval != t2_score.interval,
     )
-
-
-def _amount(value: float) -> str:
-    rounded = round(value, 2)
-    return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.2f}".rstrip("0")
-
-
-def words(change: Change, subscale_name: str, unit: str = "points") -> str:
-    """Staff-facing one-liner, e.g. "Warmth up 6 points — better"."""
-    if change.difference is None:
-        return f"{subscale_name}: cannot compare (a score is missing)"
-    if change.verdict == "no change" and math.isclose(change.difference, 0):
-        return f"{subscale_name}: no change"
-    direction = "up" if change.difference > 0 else "down"
-    amount = abs(change.difference)
-    shown_unit = unit[:-1] if unit.endswith("s") and math.isclose(amount, 1) else unit
-    return f"{subscale_name} {direction} {_amount(amount)} {shown_unit} — {change.verdict}"

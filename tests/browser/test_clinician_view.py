@@ -16,6 +16,7 @@ import scoring
 from questionnaires import demo, scoring_adapter
 from questionnaires.models import AuditEvent, Family, LoafRating, ResponseMeasure, StaffUser
 from questionnaires.summary import wording
+from questionnaires.summary.change_rows import change_words
 from tests.browser.conftest import BrowserPage, assert_accessible, fits_a_phone, sign_in
 from tests.questionnaires.factories import service_of
 
@@ -77,7 +78,7 @@ def test_clinician_reviews_a_flagged_family(
     change = scoring.change.compare(
         "mors_sf", "warmth", first.subscales["warmth"], last.subscales["warmth"]
     )
-    expect(main).to_contain_text(scoring.change.words(change, "Warmth"))
+    expect(main).to_contain_text(change_words(change, "Warmth"))
     expect(main).to_contain_text("Crossed below cut-off")
     expect(main).to_contain_text("Above cut-off")
     charts = page.locator("svg.app-chart")

@@ -4,7 +4,7 @@ import math
 import pytest
 
 import scoring
-from scoring.change import compare, compare_asq, reliable_change_index, words
+from scoring.change import compare, compare_asq, reliable_change_index
 from scoring.definitions import parse_definition, shipped_definition
 
 
@@ -15,7 +15,6 @@ def test_higher_is_better() -> None:
     assert change.verdict == "better"
     assert change.rci is None and change.reliable is None
     assert change.rci_note == "no reliable-change threshold configured"
-    assert words(change, "Warmth", "points") == "Warmth up 6 points — better"
 
 
 def test_lower_is_better() -> None:
@@ -29,13 +28,11 @@ def test_no_change() -> None:
     change = compare("prfq", "IC", 4.5, 4.5)
     assert change.difference == 0
     assert change.verdict == "no change"
-    assert words(change, "Interest and Curiosity") == "Interest and Curiosity: no change"
 
 
 def test_missing_score() -> None:
     change = compare("prfq", "IC", None, 4.5)
     assert change.difference is None and change.verdict is None
-    assert words(change, "IC") == "IC: cannot compare (a score is missing)"
 
 
 @pytest.mark.parametrize(
@@ -116,8 +113,3 @@ def test_asq_compare_with_real_scores() -> None:
     change = compare_asq(t1, t2)
     assert change.difference is None
     assert change.crossing is None
-
-
-def test_words_fractional_and_singular() -> None:
-    assert words(compare("prfq", "IC", 4.0, 4.5), "IC", "average") == "IC up 0.5 average — better"
-    assert words(compare("mors_sf", "warmth", 20, 19), "Warmth") == "Warmth down 1 point — worse"

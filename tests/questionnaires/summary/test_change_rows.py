@@ -6,6 +6,8 @@ from questionnaires.models import (
     StaffUser,
 )
 from questionnaires.selectors import family_record
+from questionnaires.summary.change_rows import change_words
+from scoring import change as scoring_change
 from tests.questionnaires import factories
 
 
@@ -59,3 +61,19 @@ def test_asq_crossing_notes_different_intervals(clinician: StaffUser) -> None:
     assert change.rows[0].crossing == "Crossed below cut-off"
     assert "Start used the 6-month questionnaire and end the 12-month one" in change.note
     assert change.chart.cutoff is None  # one cut-off line would be wrong for both
+
+
+def test_change_words_never_judge_without_a_threshold() -> None:
+    """The wording the family record and PDF use (moved here from scoring.change.words, which
+    said "better" or "worse" with no reliable-change threshold configured)."""
+    warmth_up = scoring_change.compare("mors_sf", "warmth", 20, 26)
+    assert warmth_up.rci is None
+    assert change_words(warmth_up, "Warmth") == (
+        "Warmth up 6 points (no reliable-change threshold, so not judged)"
+    )
+    one_down = scoring_change.compare("mors_sf", "warmth", 20, 19)
+    assert change_words(one_down, "Warmth").startswith("Warmth down 1 point (")
+    same = scoring_change.compare("prfq", "IC", 4.5, 4.5)
+    assert change_words(same, "Interest and Curiosity") == "Interest and Curiosity: no change"
+    missing = scoring_change.compare("prfq", "IC", None, 4.5)
+    assert change_words(missing, "IC") == "IC: cannot compare (a score is missing)"
