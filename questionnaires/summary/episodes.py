@@ -79,7 +79,10 @@ class EpisodeSummary:
     timepoints: list[TimepointResult]
     changes: list[MeasureChange]
     loaf: list[LoafRow]
+    # Flags of each measure's latest answers; a measure's flags from earlier answers (a T1
+    # cut-off the T2 answers no longer cross) are history, never shown as current.
     clinical_flags: list[tuple[str, str, ShownFlag]] = field(default_factory=list)
+    earlier_flags: list[tuple[str, str, ShownFlag]] = field(default_factory=list)
     awaiting_confirmation: list[AwaitingMatch] = field(default_factory=list)
 
     def timepoint(self, code: str) -> TimepointResult | None:
@@ -146,14 +149,22 @@ def summarise_episode(episode: Episode, definitions: Mapping[int, Definition]) -
         for invitation in awaiting_matching(episode)
     ]
     summary = EpisodeSummary(
-        episode, timepoints, [], summarise_loaf(episode.loaf_ratings.all()), [], awaiting
+        episode,
+        timepoints,
+        [],
+        summarise_loaf(episode.loaf_ratings.all()),
+        awaiting_confirmation=awaiting,
     )
     start, end = summary.timepoint(Timepoint.T1), summary.timepoint(Timepoint.T2)
     if start and end:
         summary.changes.extend(_changes(start, end, shown_sent[Timepoint.T2], definitions))
-    summary.clinical_flags.extend(
-        (t.label, m.short_name, f) for t in timepoints for m in t.measures for f in m.clinical_flags
-    )
+    latest = {m.code: t.timepoint for t in timepoints for m in t.measures}  # later wins
+    for t in timepoints:
+        for m in t.measures:
+            shown = (
+                summary.clinical_flags if latest[m.code] == t.timepoint else summary.earlier_flags
+            )
+            shown.extend((t.label, m.short_name, flag) for flag in m.clinical_flags)
     return summary
 
 

@@ -173,6 +173,12 @@ def test_the_record_leads_with_a_summary_and_contents(
         assert key in summary
     for anchor in re.findall(r'<a href="#([^"]+)"', page[page.index('id="record-contents"') :]):
         assert f'id="{anchor}"' in page
+    # DEMO-C01 was above the ASQ:SE-2 cut-off at T1 and is below it at T2: current flags are
+    # the latest answers', and the T1 cut-off is history, not a current red flag.
+    current = summary[summary.index("Current flags") : summary.index("Earlier flags")]
+    assert "Above cut-off" not in current
+    earlier = summary[summary.index("Earlier flags") : summary.index("Latest scores")]
+    assert "Start (T1), ASQ:SE-2: Above cut-off" in earlier
 
 
 def test_pdf_puts_the_cut_off_under_its_own_heading_without_near_empty_pages(
