@@ -161,10 +161,10 @@ def summarise_episode(episode: Episode, definitions: Mapping[int, Definition]) -
     latest = {m.code: t.timepoint for t in timepoints for m in t.measures}  # later wins
     for t in timepoints:
         for m in t.measures:
-            shown = (
+            flags_list = (
                 summary.clinical_flags if latest[m.code] == t.timepoint else summary.earlier_flags
             )
-            shown.extend((t.label, m.short_name, flag) for flag in m.clinical_flags)
+            flags_list.extend((t.label, m.short_name, flag) for flag in m.clinical_flags)
     return summary
 
 
