@@ -84,11 +84,11 @@ def _measure_block(measure: MeasureResult) -> list[Flowable]:
 
 
 def _change_block(section: EpisodeSummary) -> list[Flowable]:
-    story: list[Flowable] = [p("Change from start (T1) to end (T2)", "h3")]
+    heading = p("Change from start (T1) to end (T2)", "h3")
     if not section.changes:
-        story.append(p("Change appears when both start (T1) and end (T2) answers are in."))
-        return story
-    for change in section.changes:
+        return [heading, p("Change appears when both start (T1) and end (T2) answers are in.")]
+    story: list[Flowable] = []
+    for number, change in enumerate(section.changes):
         rows = [
             [row.name, row.t1, row.t2, row.difference, row.words, row.reliable]
             for row in change.rows
@@ -117,7 +117,8 @@ def _change_block(section: EpisodeSummary) -> list[Flowable]:
         scale = 110 * mm / image.drawWidth
         image.drawWidth, image.drawHeight = image.drawWidth * scale, image.drawHeight * scale
         block += [Spacer(1, 2 * mm), image, Spacer(1, 4 * mm)]
-        story.append(KeepTogether(block))
+        # The section heading travels with the first measure: never alone at a page foot.
+        story.append(KeepTogether([heading, *block] if number == 0 else block))
     return story
 
 

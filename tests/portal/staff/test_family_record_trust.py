@@ -194,6 +194,10 @@ def test_pdf_puts_the_cut_off_under_its_own_heading_without_near_empty_pages(
     assert "(no reliable-change threshold, so not judged)" in text
     assert "on a scale from 1 Strongly disagree to 7 Strongly agree" in text
     assert len(reader.pages) <= 10  # 10 before too, one of them near-empty
+    heading = "Change from start (T1) to end (T2)"
+    for page_text in pages:  # the heading never sits alone at a page foot
+        if heading in page_text:
+            assert "In words" in page_text[page_text.index(heading) :]
     prorated = client.get(
         reverse("staff:family_report_pdf", kwargs={"family_id": demo_families["DEMO-C02"].id})
     ).content
