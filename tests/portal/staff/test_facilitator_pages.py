@@ -35,6 +35,9 @@ def test_the_room_page_is_a_kiosk_with_no_staff_navigation(
     assert "nhsuk-footer" not in page and "nhsuk-header" not in page
     # The facilitator still has a way back (shown when focused, like a skip link).
     assert f'href="{_url("detail", group)}"' in page
+    # The room knows how long the code lasts, as the poster does.
+    until = timezone.localtime(start.expires_at)
+    assert f"This code works until {until:%H:%M} on {until.day} {until:%B}." in page
 
 
 def test_opening_the_end_while_the_start_is_open_asks_first(
