@@ -137,7 +137,10 @@ def test_the_checks_can_fail() -> None:
             "gone": ["old", "none", "care", "clinical record"],
         }
     }
-    real = {"questionnaires_family": {"label": [], "parent_name": []}, "django_session": {}}
+    real: Dictionary = {
+        "questionnaires_family": {"label": [], "parent_name": []},
+        "django_session": {},
+    }
     assert missing(real, parsed) == [
         "table `django_session` (fields: )",
         "`questionnaires_family`.`parent_name`",
