@@ -76,6 +76,30 @@ CODE_FAILURE_WINDOW_MINUTES = env_int("CODE_FAILURE_WINDOW_MINUTES", 10)
 GROUP_JOINS_PER_CLIENT = env_int("GROUP_JOINS_PER_CLIENT", 12)
 GROUP_JOINS_PER_CODE = env_int("GROUP_JOINS_PER_CODE", 60)
 GROUP_JOIN_WINDOW_MINUTES = env_int("GROUP_JOIN_WINDOW_MINUTES", 60)
+# RET-1, DATA-8: how long each kind of record is kept (questionnaires.retention holds the table,
+# with each rule's reason; docs/retention.md). `manage.py purge --apply` removes what is older.
+RETENTION_ABANDONED_DAYS = env_int("RETENTION_ABANDONED_DAYS", 90)
+RETENTION_DECLINED_DAYS = env_int("RETENTION_DECLINED_DAYS", 365)
+RETENTION_UNOPENED_LINK_DAYS = env_int("RETENTION_UNOPENED_LINK_DAYS", 90)
+RETENTION_UNLINKED_JOIN_DAYS = env_int("RETENTION_UNLINKED_JOIN_DAYS", 180)
+RETENTION_SESSION_DAYS = env_int("RETENTION_SESSION_DAYS", 0)
+RETENTION_RATE_LIMIT_DAYS = env_int("RETENTION_RATE_LIMIT_DAYS", 1)
+RETENTION_SIGN_IN_LOG_DAYS = env_int("RETENTION_SIGN_IN_LOG_DAYS", 90)
+# Eight years: the PostgreSQL trigger (migration 0010) refuses to delete a younger event, so a
+# shorter period cannot be configured; a longer one can.
+AUDIT_MINIMUM_DAYS = 2922
+RETENTION_AUDIT_DAYS = env_int("RETENTION_AUDIT_DAYS", AUDIT_MINIMUM_DAYS)
+if RETENTION_AUDIT_DAYS < AUDIT_MINIMUM_DAYS:
+    raise ImproperlyConfigured(
+        f"RETENTION_AUDIT_DAYS must be at least {AUDIT_MINIMUM_DAYS} (eight years): the audit "
+        "trail is kept at least that long (docs/retention.md)."
+    )
+for _name, _value in list(globals().items()):
+    if _name.startswith("RETENTION_") and _value < 0:
+        raise ImproperlyConfigured(f"{_name} must be 0 or more.")
+# Clinical records of a closed episode are kept until the child is this old (26 if they were 17
+# when care ended): the NHS Records Management Code of Practice 2021 for children's records.
+RETENTION_CLINICAL_AGE_YEARS = env_int("RETENTION_CLINICAL_AGE_YEARS", 25)
 # LINK-9: where "Exit this page" takes a parent: a neutral page that gives nothing away
 # (the GOV.UK "Exit this page" component's default).
 EXIT_PAGE_URL = os.environ.get("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")

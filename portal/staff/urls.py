@@ -7,6 +7,7 @@ from portal.staff import (
     family_views,
     invitation_views,
     mfa_views,
+    retention_views,
     staff_account_views,
 )
 
@@ -23,6 +24,8 @@ urlpatterns = [
     path("caseload", caseload_views.caseload, name="caseload"),
     # LOG-3: the service's audit trail, for its lead and administrator (CSV with ?download=csv).
     path("audit", audit_views.audit_trail, name="audit"),
+    # RET-1: how long each kind of record is kept, read-only, for the lead and administrator.
+    path("retention", retention_views.retention, name="retention"),
     # Staff accounts of the service, for its administrator (no clinical data).
     path("accounts", staff_account_views.account_list, name="accounts"),
     path("accounts/new", staff_account_views.account_new, name="account_new"),

@@ -1,8 +1,10 @@
 import uuid
+from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AppendOnlyError(Exception):
@@ -28,6 +30,19 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> NoReturn:
         _refuse("delete")
 
+    def remove_older_than(self, cutoff: datetime) -> int:
+        """RET-1: the one path that deletes events, used by the retention purge only, and only
+        for events older than `cutoff`, which must itself be at least AUDIT_MINIMUM_DAYS (eight
+        years) ago. On PostgreSQL the table's trigger (migration 0010) checks the same floor
+        against the database's clock, whoever sends the DELETE."""
+        floor = timezone.now() - timedelta(days=settings.AUDIT_MINIMUM_DAYS)
+        if cutoff > floor:
+            _refuse(f"deleting events younger than {settings.AUDIT_MINIMUM_DAYS} days")
+        # The plain QuerySet's delete, past this class's refusal: one DELETE … WHERE at < cutoff
+        # (nothing cascades from the table, so Django deletes in one statement).
+        deleted, _ = models.QuerySet.delete(self.filter(at__lt=cutoff))
+        return deleted
+
 
 class AuditEvent(models.Model):
     """LOG-1 and LOG-3: who did what, to which record, when, from which session and client.
@@ -36,7 +51,9 @@ class AuditEvent(models.Model):
 
     Append-only: saving an existing row, deleting a row and queryset updates or deletes are
     refused here, and on PostgreSQL a trigger refuses UPDATE and DELETE on the table as well
-    (migration 0007). Nothing on the table cascades: staff users are deactivated, never deleted,
+    (migration 0007). The one exception is retention (RET-1): `remove_older_than` deletes
+    events older than eight years at least, and the trigger allows exactly that (migration
+    0010). Nothing on the table cascades: staff users are deactivated, never deleted,
     and services are never deleted, so those foreign keys PROTECT (a delete that would need to
     touch the trail fails instead); the family reference is a plain id (DO_NOTHING, no
     database constraint), so removing a family leaves its trail as it was."""

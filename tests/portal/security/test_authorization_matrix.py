@@ -189,6 +189,8 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("staff/families", "GET"): CASE_PAGE,
     ("staff/families/new", "GET"): CASE_PAGE,
     ("staff/audit", "GET"): AUDIT_PAGE,
+    # RET-1: the retention table, read-only: the same people as the audit trail.
+    ("staff/retention", "GET"): AUDIT_PAGE,
     ("staff/accounts", "GET"): ACCOUNTS_PAGE,
     ("staff/accounts/new", "GET"): ACCOUNTS_PAGE,
     ("staff/accounts/<int:staff_id>", "GET"): ACCOUNT_RECORD,
