@@ -50,7 +50,7 @@ class Rule:
     def period_words(self) -> str:
         if self.unit == "years of age":
             return f"until the child is {self.period} (or {self.period + 1})"
-        return f"{self.period} days"
+        return f"{self.period} day" if self.period == 1 else f"{self.period} days"
 
 
 RULES: tuple[Rule, ...] = (

@@ -35,7 +35,7 @@ class Line:
                 f"({rule.period_words()}); kept: purge never deletes these, review them by hand"
             )
         verb = "deleted" if applied else "to delete"
-        return f"{rule.name}: {self.count} {verb} (older than {rule.period} days)"
+        return f"{rule.name}: {self.count} {verb} (older than {rule.period_words()})"
 
 
 @dataclass(frozen=True)

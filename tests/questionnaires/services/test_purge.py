@@ -181,21 +181,22 @@ def test_each_kind_keeps_the_boundary_day_and_deletes_one_day_over(
 ) -> None:
     """RET-1: exactly at the limit is kept; a day over goes, on --apply only, and only once."""
     days = rule(kind).period
+    period = f"{days} day" if days == 1 else f"{days} days"  # "1 day", never "1 days"
     limit = NOW - timedelta(days=days)
     at_limit = _builders(clinician)[kind](limit)
     over = _builders(clinician)[kind](limit - timedelta(days=1))
 
     dry = _purge()
     assert dry[0] == "Dry run: nothing deleted. Run with --apply to delete."
-    assert _line(dry, kind) == f"{rule(kind).name}: 1 to delete (older than {days} days)"
+    assert _line(dry, kind) == f"{rule(kind).name}: 1 to delete (older than {period})"
     assert at_limit() and over()
 
     applied = _purge("--apply")
-    assert _line(applied, kind) == f"{rule(kind).name}: 1 deleted (older than {days} days)"
+    assert _line(applied, kind) == f"{rule(kind).name}: 1 deleted (older than {period})"
     assert at_limit() and not over()
 
     again = _purge("--apply")
-    assert _line(again, kind) == f"{rule(kind).name}: 0 deleted (older than {days} days)"
+    assert _line(again, kind) == f"{rule(kind).name}: 0 deleted (older than {period})"
     assert at_limit()
 
 
