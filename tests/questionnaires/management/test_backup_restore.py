@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
@@ -273,3 +273,28 @@ def test_postgres_dump_taken_while_answering_restores_whole(
     port = settings_dict.get("PORT") or 5432
     url = f"postgres://{user}{password}@{host}:{port}/{fresh_postgres_database}"
     _assert_restored(scene, live, _restored_site(scene, url))
+
+
+def test_backup_never_overwrites_a_file(tmp_path: Path) -> None:
+    existing = tmp_path / "backup.db"
+    existing.write_text("last night's backup")
+    with pytest.raises(CommandError, match="already exists: a backup never overwrites"):
+        call_command("backup_database", "--to", str(existing))
+    assert existing.read_text() == "last night's backup"
+    assert not (tmp_path / "backup.db.partial").exists()
+
+
+def test_restore_refuses_a_bad_file_and_a_database_with_tables(tmp_path: Path) -> None:
+    if connection.vendor != "sqlite":
+        with pytest.raises(CommandError, match="restore with pg_restore"):
+            call_command("restore_database", "--from", str(tmp_path / "backup.dump"))
+        return
+    not_a_backup = tmp_path / "notes.txt"
+    not_a_backup.write_text("not a database " * 100)
+    with pytest.raises(CommandError, match="is not an SQLite database"):
+        call_command("restore_database", "--from", str(not_a_backup))
+    backup = tmp_path / "backup.sqlite3"
+    call_command("backup_database", "--to", str(backup), stdout=io.StringIO())
+    # The live (test) database has tables: a restore must not mix into it.
+    with pytest.raises(CommandError, match="already has .* tables: restore into a new"):
+        call_command("restore_database", "--from", str(backup))
