@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from portal.staff.family_forms import FamilyForm
 from questionnaires.models import Family
-from questionnaires.services.erasure import ErasureReason
+from questionnaires.services import erasure
 
 LABEL_TAKEN = "Another family in your service already has this label. Enter a different label"
 
@@ -45,7 +45,7 @@ class FamilyCorrectionForm(FamilyForm):
 class ErasureReasonForm(forms.Form):
     reason = forms.ChoiceField(
         label="Why are you erasing this family's information?",
-        choices=ErasureReason.CHOICES,
+        choices=erasure.ErasureReason.CHOICES,
         widget=forms.RadioSelect,
         error_messages={
             "required": "Select why you are erasing this family's information",

@@ -5,8 +5,7 @@ anything written. Everything typed by a parent or staff is escaped (INJ-1: `p` e
 from __future__ import annotations
 
 import io
-import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from reportlab.lib.units import mm
@@ -24,10 +23,16 @@ LABELS = {
     "asq_interval_months": "ASQ:SE-2 interval (months)",
     "about_you": "About you",
     "written_answer": "What they wrote",
+    "response_measure_id": "Answers set",
+    "response_id": "Response reference",
+    "invitation_id": "Link reference",
+    "episode_id": "Episode reference",
+    "baseline_response_id": "Baseline answers (reference)",
+    "instrument_version_id": "Questionnaire version (reference)",
     "worry_ticked": "Worry ticked",
 }
 # Each answer is one row of the answers table, not a table of its own.
-ANSWER_COLUMNS = (("item", 12), ("question", 78), ("answer", 48), ("written_answer", 36))
+ANSWER_COLUMNS = (("item", 18), ("question", 74), ("answer", 46), ("written_answer", 36))
 KEY_WIDTH, VALUE_WIDTH = 52, 122
 
 
@@ -36,24 +41,43 @@ def _label(key: str) -> str:
 
 
 def _shown(value: Any) -> str:
+    """A JSON value as a reader would say it: dates in words and UK time, numbers rounded as
+    the record shows them (the JSON keeps them exact)."""
     if value is None or value == "" or value == [] or value == {}:
         return "—"
-    if value is True:
-        return "Yes"
-    if value is False:
-        return "No"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
     if isinstance(value, str):
-        try:
-            return local_datetime(datetime.fromisoformat(value)) if "T" in value else value
-        except ValueError:
-            return value
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return ", ".join(value)
+        return _date_words(value)
+    if isinstance(value, list):
+        return ", ".join(_shown(v) for v in value)
     if isinstance(value, dict):
         return "; ".join(f"{k}: {_shown(v)}" for k, v in value.items())
-    return (
-        json.dumps(value, ensure_ascii=False) if not isinstance(value, int | float) else str(value)
-    )
+    return str(value)
+
+
+def _date_words(value: str) -> str:
+    """ISO dates and times (as the JSON holds them) in words; other text as it is."""
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value).strftime("%-d %B %Y")
+        if len(value) > 10 and value[10] == "T":
+            return local_datetime(datetime.fromisoformat(value))
+    except ValueError:
+        pass
+    return value
+
+
+def _item_words(item: str) -> str:
+    # Overall questions are stored by id ("overall_3"): shown as the record shows them.
+    return item if item.isdigit() else "Overall " + item.rpartition("_")[2]
+
+
+def _record_words(record_type: str | None) -> str:
+    # "questionnaires.Response" → "Response": the app's name means nothing to a reader.
+    return record_type.rpartition(".")[2] if record_type else "—"
 
 
 def _record_table(record: Record) -> Flowable:
@@ -72,7 +96,12 @@ def _answers_table(records: list[Record]) -> list[Flowable]:
         for answer in answers:
             chosen = answer["answer"] + (" (worry ticked)" if answer["worry_ticked"] else "")
             rows.append(
-                [answer["item"], answer["question"], chosen, _shown(answer["written_answer"])]
+                [
+                    _item_words(answer["item"]),
+                    answer["question"],
+                    chosen,
+                    _shown(answer["written_answer"]),
+                ]
             )
         heading = p(
             f"{answers[0]['questionnaire']} (answers set {answers[0]['response_measure_id']})", "h4"
@@ -117,16 +146,14 @@ def subject_access_pdf(
     ]
     for section in sections:
         count = len(section.records)
-        intro: list[Flowable] = [
-            p(section.title, "h2"),
-            p(f"{count} record{'s' if count != 1 else ''}.", "small"),
-        ]
+        counted = f"{count} record{'s' if count != 1 else ''}." if count else "None held."
+        intro: list[Flowable] = [p(section.title, "h2"), p(counted, "small")]
         if not section.records:
             story.append(KeepTogether(intro))
             continue
         if section.key == "audit_events":
             rows = [
-                [_shown(e["at"]), e["action"], e["by"], _shown(e["record_type"])]
+                [_shown(e["at"]), e["action"], e["by"], _record_words(e["record_type"])]
                 for e in section.records
             ]
             audit = table(["When (UK time)", "Action", "By", "Record"], rows, [36, 50, 46, 42])
@@ -139,6 +166,7 @@ def subject_access_pdf(
         # A section's heading travels with its first record, never alone at a page foot.
         story.append(KeepTogether([*intro, _record_table(first), Spacer(1, 3 * mm)]))
         for record in rest:
-            story += [_record_table(record), Spacer(1, 3 * mm)]
+            # A record's table is never split across pages: each reads as one thing.
+            story += [KeepTogether([_record_table(record)]), Spacer(1, 3 * mm)]
     build(pdf, story)
     return buffer.getvalue()

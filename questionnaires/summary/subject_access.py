@@ -122,7 +122,7 @@ def _measure(measure: ResponseMeasure) -> Record:
         "response_id": str(measure.response_id),
         "questionnaire": measure.instrument.name,
         "instrument_version_id": measure.instrument_id,
-        "position": measure.position,
+        "order_asked": measure.position + 1,
         "asq_interval_months": measure.asq_interval,
     }
 
@@ -135,10 +135,17 @@ def _questions(measure: ResponseMeasure) -> dict[str, str]:
     return texts
 
 
+def _answer_order(answer: Answer, measures: dict[int, ResponseMeasure]) -> tuple[int, int, str]:
+    """Questionnaires in the order asked, items by number (1, 2, … 10), overall questions last."""
+    position = list(measures).index(answer.measure_id)
+    number = int(answer.item) if answer.item.isdigit() else 10_000
+    return position, number, answer.item
+
+
 def _answers(answers: Iterable[Answer], measures: dict[int, ResponseMeasure]) -> list[Record]:
     texts: dict[int, dict[str, str]] = {}
     records = []
-    for answer in answers:
+    for answer in sorted(answers, key=lambda a: _answer_order(a, measures)):
         measure = measures[answer.measure_id]
         if measure.pk not in texts:
             texts[measure.pk] = _questions(measure)
@@ -153,7 +160,9 @@ def _answers(answers: Iterable[Answer], measures: dict[int, ResponseMeasure]) ->
                 "item": answer.item,
                 "question": texts[measure.pk].get(answer.item, ""),
                 "value": answer.value or None,
-                "answer": (chosen or answer.value) if answer.value else "Not answered",
+                "answer": (chosen or answer.value)
+                if answer.value
+                else ("—" if answer.text else "Not answered"),
                 "worry_ticked": answer.concern,
                 "written_answer": answer.text or None,
                 "answered_at": _when(answer.answered_at),
@@ -244,7 +253,7 @@ def _audit(event: AuditEvent) -> Record:
         "id": str(event.pk),
         "at": _when(event.at),
         "action": event.action,
-        "by": _staff(event.actor) or "No member of staff (a parent or the system)",
+        "by": _staff(event.actor) or "Parent or system",
         "record_type": event.object_type or None,
         "record_id": event.object_id or None,
         "detail": dict(event.detail),
