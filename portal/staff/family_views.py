@@ -17,7 +17,7 @@ from portal.staff.family_forms import LABEL_TAKEN, BaselineForm, FamilyForm, Loa
 from portal.staff.family_page import episode_sections, loaf_prefix
 from questionnaires.models import Family, Timepoint
 from questionnaires.pdf.family_report import family_report_pdf
-from questionnaires.roles import CASE_ROLES
+from questionnaires.roles import CASE_ROLES, Role, roles_of
 from questionnaires.selectors.family_record import family_summary, sent_sets
 from questionnaires.selectors.scope import get_episode_for, get_family_for
 from questionnaires.services import audit, baselines, families, loaf_ratings
@@ -58,6 +58,8 @@ def _family_page(
         "age": baby_age(family, timezone.localdate()),
         "episodes": episode_sections(summary, loaf_forms or {}),
         "has_errors": bool(loaf_forms),
+        # The data-rights links (subject access, correction, erasure) are the lead's only.
+        "is_service_lead": Role.SERVICE_LEAD in roles_of(request.user),
     }
     return render(request, "staff/family_detail.html", context, status=status)
 

@@ -9,6 +9,7 @@ from portal.staff import (
     mfa_views,
     retention_views,
     staff_account_views,
+    subject_access_views,
 )
 
 app_name = "staff"
@@ -48,6 +49,28 @@ urlpatterns = [
         "families/<uuid:family_id>/report.pdf",
         family_views.family_report,
         name="family_report_pdf",
+    ),
+    # A family's data rights, for the service lead only (SAR-1, SAR-2, SAR-3, SAR-4).
+    path(
+        "families/<uuid:family_id>/subject-access.json",
+        subject_access_views.subject_access_json,
+        name="subject_access_json",
+    ),
+    path(
+        "families/<uuid:family_id>/subject-access.pdf",
+        subject_access_views.subject_access_pdf_view,
+        name="subject_access_pdf",
+    ),
+    path(
+        "families/<uuid:family_id>/correct",
+        subject_access_views.family_correct,
+        name="family_correct",
+    ),
+    path("families/<uuid:family_id>/erase", subject_access_views.family_erase, name="family_erase"),
+    path(
+        "families/<uuid:family_id>/erase/confirm",
+        subject_access_views.family_erase_confirm,
+        name="family_erase_confirm",
     ),
     path(
         "episodes/<uuid:episode_id>/invitations",

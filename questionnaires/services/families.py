@@ -124,3 +124,53 @@ def plan_questionnaires(family: Family, on: date) -> QuestionnairePlan:
                 f"{months} months old. Read its scores with care."
             )
     return QuestionnairePlan(tuple(codes), interval, tuple(notes))
+
+
+# The family details a lead may correct (SAR-4), in the order the form shows them.
+CORRECTABLE_FIELDS = (
+    "label",
+    "parent_name",
+    "relationship",
+    "infant_dob",
+    "due_date",
+    "weeks_premature",
+)
+
+
+@transaction.atomic
+def correct_family(
+    family: Family, changes: dict[str, object], actor: StaffUser | None = None
+) -> list[str]:
+    """Rectification: set the given details and return the names of those that changed. The
+    audit event (`family.corrected`) names the changed fields only: the old and new values are
+    a parent's name and a baby's dates, which never go into the trail (LOG-2). Answers already
+    sent keep the ASQ:SE-2 interval they were asked at; new links use the corrected dates."""
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not a correctable field: {sorted(unknown)}")
+    locked = Family.objects.select_for_update().get(pk=family.pk)
+    new_label = changes.get("label")
+    # Case-blind, like registering; the family's own label is not "taken" by itself.
+    if (
+        isinstance(new_label, str)
+        and Family.objects.filter(service_id=locked.service_id, label__iexact=new_label)
+        .exclude(pk=locked.pk)
+        .exists()
+    ):
+        raise FamilyLabelTaken(new_label)
+    changed = [
+        name
+        for name in CORRECTABLE_FIELDS
+        if name in changes and getattr(locked, name) != changes[name]
+    ]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(locked, name, changes[name])
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=changed)
+    except IntegrityError as error:
+        raise FamilyLabelTaken(str(new_label)) from error
+    audit.record("family.corrected", actor, locked, fields=changed)
+    return changed

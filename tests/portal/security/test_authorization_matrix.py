@@ -105,6 +105,12 @@ CASE_RECORD = policy(
     clinician_other="hidden", lead_own="ok", lead_other="hidden", admin="denied",
     unverified="mfa",
 )  # fmt: skip
+# A family's data rights (subject access, correction, erasure): the service lead of the owning
+# service only; clinicians are refused, another service's lead is told it does not exist.
+LEAD_RECORD = policy(
+    "login", facilitator="denied", facilitator_elsewhere="denied", clinician="denied",
+    lead_own="ok", lead_other="hidden", admin="denied", unverified="mfa",
+)  # fmt: skip
 # The service's groups and a new group: facilitators and case roles (AZ-3).
 GROUP_PAGE = policy(
     "login", facilitator="ok", facilitator_elsewhere="ok", clinician="ok", lead="ok",
@@ -200,6 +206,11 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ),
     ("staff/families/<uuid:family_id>", "GET"): CASE_RECORD,
     ("staff/families/<uuid:family_id>/report.pdf", "GET"): CASE_RECORD,
+    ("staff/families/<uuid:family_id>/subject-access.json", "GET"): LEAD_RECORD,
+    ("staff/families/<uuid:family_id>/subject-access.pdf", "GET"): LEAD_RECORD,
+    ("staff/families/<uuid:family_id>/correct", "GET"): LEAD_RECORD,
+    ("staff/families/<uuid:family_id>/erase", "GET"): LEAD_RECORD,
+    ("staff/families/<uuid:family_id>/erase/confirm", "POST"): acted(LEAD_RECORD, "invalid"),
     ("staff/episodes/<uuid:episode_id>/invitations", "POST"): acted(CASE_RECORD, "invalid"),
     ("staff/episodes/<uuid:episode_id>/loaf", "POST"): acted(CASE_RECORD, "invalid"),
     ("staff/episodes/<uuid:episode_id>/baseline", "POST"): acted(CASE_RECORD, "invalid"),
