@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -124,6 +125,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "questionnaires",
     "portal",
 ]
@@ -211,6 +213,14 @@ PASSWORD_HASHERS = [
 LOGIN_URL = "staff:login"
 # The name authenticator apps show beside the code.
 OTP_TOTP_ISSUER = SERVICE_NAME
+# AUTH-3: passkeys belong to the site's host name (the relying party). WebAuthn refuses an IP
+# address as one, so a local http://127.0.0.1 base URL means "localhost" (open the site there).
+# Passwordless sign-in is off: a passkey is a second factor after the password, never instead.
+_SITE_HOST = urlsplit(SITE_BASE_URL).hostname or "localhost"
+OTP_WEBAUTHN_RP_ID = "localhost" if _SITE_HOST == "127.0.0.1" else _SITE_HOST
+OTP_WEBAUTHN_RP_NAME = SERVICE_NAME
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [SITE_BASE_URL.replace("//127.0.0.1", "//localhost", 1)]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "staff:login"
 

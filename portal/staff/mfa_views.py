@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 
 from portal.security.access import is_verified
 from portal.staff.mfa_forms import CodeForm, SetupCodeForm
+from portal.staff.passkey_views import passkey_configuration
 from questionnaires import qr
 from questionnaires.models import StaffUser
 from questionnaires.selectors import mfa as mfa_selectors
@@ -109,4 +110,12 @@ def verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             return redirect(_next(request))
         form.add_error("code", WRONG_CODE)
-    return render(request, "staff/mfa_verify.html", {"form": form, "next": _next(request)})
+    # A passkey is offered to those who have added one (the page's script shows the button only
+    # where the browser supports passkeys); the code form stays for everyone.
+    has_passkey = mfa_selectors.passkey_count(user) > 0
+    context = {
+        "form": form,
+        "next": _next(request),
+        "passkey_config": passkey_configuration(request) if has_passkey else None,
+    }
+    return render(request, "staff/mfa_verify.html", context)

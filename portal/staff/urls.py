@@ -7,6 +7,7 @@ from portal.staff import (
     family_views,
     invitation_views,
     mfa_views,
+    passkey_views,
     retention_views,
     staff_account_views,
     subject_access_views,
@@ -22,6 +23,28 @@ urlpatterns = [
     path("mfa/setup", mfa_views.setup, name="mfa_setup"),
     path("mfa/recovery-codes", mfa_views.recovery_codes, name="mfa_recovery_codes"),
     path("mfa/verify", mfa_views.verify, name="mfa_verify"),
+    # AUTH-3: passkeys, through django-otp-webauthn's ceremonies (JSON, called by its script).
+    path("mfa/passkeys/add", passkey_views.add, name="passkey_add"),
+    path(
+        "mfa/passkeys/registration/begin",
+        passkey_views.BeginRegistration.as_view(),
+        name="passkey_registration_begin",
+    ),
+    path(
+        "mfa/passkeys/registration/complete",
+        passkey_views.CompleteRegistration.as_view(),
+        name="passkey_registration_complete",
+    ),
+    path(
+        "mfa/passkeys/authentication/begin",
+        passkey_views.BeginAuthentication.as_view(),
+        name="passkey_authentication_begin",
+    ),
+    path(
+        "mfa/passkeys/authentication/complete",
+        passkey_views.CompleteAuthentication.as_view(),
+        name="passkey_authentication_complete",
+    ),
     path("caseload", caseload_views.caseload, name="caseload"),
     # LOG-3: the service's audit trail, for its lead and administrator (CSV with ?download=csv).
     path("audit", audit_views.audit_trail, name="audit"),

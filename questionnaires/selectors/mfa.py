@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from questionnaires.models import StaffUser
 
 
 def has_second_factor(user: StaffUser) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def passkey_count(user: StaffUser) -> int:
+    """Passkeys are added after the authenticator app, never instead of it (AUTH-3)."""
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).count()
 
 
 def pending_authenticator(user: StaffUser) -> TOTPDevice | None:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from questionnaires.models import StaffUser
 from questionnaires.services import audit
@@ -72,12 +73,27 @@ def verify(user: StaffUser, token: str) -> Device | None:
     return None
 
 
+def passkey_added(user: StaffUser) -> None:
+    """django-otp-webauthn has stored a new passkey for the user (its own view writes the
+    credential); the trail records that it happened."""
+    audit.record("mfa.passkey_added", user, user)
+
+
+def passkey_checked(user: StaffUser, accepted: bool) -> None:
+    """django-otp-webauthn has checked a passkey at sign-in (its own view does the check)."""
+    if accepted:
+        audit.record("mfa.verified", user, user, method="passkey")
+    else:
+        audit.record("mfa.failed", user, user, method="passkey")
+
+
 @transaction.atomic
 def reset(user: StaffUser, actor: StaffUser | None) -> None:
-    """Re-enrolment: an administrator removes the user's second factors (a lost phone); the
-    user sets up a new authenticator at their next sign-in."""
+    """Re-enrolment: an administrator removes the user's second factors (a lost phone), passkeys
+    included; the user sets up a new authenticator at their next sign-in."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
     audit.record("mfa.reset", actor, user)
 
 

@@ -153,6 +153,17 @@ MFA_CODES = policy(
     "login", facilitator="redirect", facilitator_elsewhere="redirect", clinician="redirect",
     lead="redirect", admin="redirect", unverified="redirect",
 )  # fmt: skip
+# AUTH-3: passkeys. The ceremonies answer JSON: refused (403) rather than sent to a page.
+# Adding one: staff past the second factor only (the library alone would let someone with no
+# second factor add one); completing it without having begun is "invalid" (400).
+PASSKEY_ADD = policy(
+    "denied", facilitator="ok", facilitator_elsewhere="ok", clinician="ok", lead="ok", admin="ok",
+)  # fmt: skip
+# Using one: staff past the password; anonymous is refused, as passwordless sign-in is off.
+PASSKEY_USE = policy(
+    "denied", facilitator="ok", facilitator_elsewhere="ok", clinician="ok", lead="ok", admin="ok",
+    unverified="ok",
+)  # fmt: skip
 # The sign-in page: signed-in staff go on to their home page.
 STAFF_LOGIN = policy(
     "ok", facilitator="redirect", facilitator_elsewhere="redirect", clinician="redirect",
@@ -191,6 +202,11 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("staff/mfa/setup", "GET"): MFA_SETUP,
     ("staff/mfa/verify", "GET"): MFA_VERIFY,
     ("staff/mfa/recovery-codes", "GET"): MFA_CODES,
+    ("staff/mfa/passkeys/add", "GET"): SIGNED_IN,
+    ("staff/mfa/passkeys/registration/begin", "POST"): PASSKEY_ADD,
+    ("staff/mfa/passkeys/registration/complete", "POST"): acted(PASSKEY_ADD, "invalid"),
+    ("staff/mfa/passkeys/authentication/begin", "POST"): PASSKEY_USE,
+    ("staff/mfa/passkeys/authentication/complete", "POST"): acted(PASSKEY_USE, "invalid"),
     ("staff/caseload", "GET"): CASE_PAGE,
     ("staff/families", "GET"): CASE_PAGE,
     ("staff/families/new", "GET"): CASE_PAGE,
