@@ -7,9 +7,10 @@ from datetime import timedelta
 from django.test import Client
 from django.utils import timezone
 
-from questionnaires.models import Family, StaffUser, Timepoint
+from questionnaires.models import Family, Service, StaffUser, Timepoint
+from questionnaires.roles import Role
 from questionnaires.services import together_time
-from tests.conftest import TEST_PASSWORD, sign_in
+from tests.conftest import TEST_PASSWORD, make_staff, sign_in
 from tests.questionnaires.factories import service_of
 
 
@@ -107,3 +108,12 @@ def test_home_counts_equal_the_lists_they_open(
 def test_roles_without_families_see_no_counts(client: Client, facilitator: StaffUser) -> None:
     sign_in(client, facilitator)
     assert 'id="count-attention"' not in client.get("/staff/").content.decode()
+
+
+def test_the_home_page_title_is_plain_words(client: Client, service: Service) -> None:
+    """Sections once landed inside the title block, so the browser tab showed raw HTML."""
+    sign_in(client, make_staff(service, "ida", Role.ADMIN))
+    page = client.get("/staff/").content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert title is not None and "<" not in title.group(1) and "Staff home" in title.group(1)
+    assert page.count("Run staff accounts") == 1
