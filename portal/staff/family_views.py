@@ -19,6 +19,7 @@ from questionnaires.models import Family, Timepoint
 from questionnaires.pdf.family_report import family_report_pdf
 from questionnaires.roles import CASE_ROLES, Role, roles_of
 from questionnaires.selectors.family_record import family_summary, sent_sets
+from questionnaires.selectors.fhir import family_fhir_bundle
 from questionnaires.selectors.scope import get_episode_for, get_family_for
 from questionnaires.services import audit, baselines, families, loaf_ratings
 from questionnaires.summary.loaf_rows import loaf_label
@@ -136,5 +137,19 @@ def family_report(request: HttpRequest, family_id: uuid.UUID) -> HttpResponse:
     audit.record_view(audit.Read.FAMILY_REPORT_DOWNLOADED, request.user, family)  # every PDF
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_report_filename(family)}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@role_required(CASE_ROLES)
+@require_GET
+def family_fhir(request: HttpRequest, family_id: uuid.UUID) -> HttpResponse:
+    """The family's answers and scores as a FHIR R4 Bundle for the patient record (FHIR-1)."""
+    family = get_family_for(request.user, family_id)
+    body = family_fhir_bundle(family).model_dump_json(indent=2)
+    audit.record_view(audit.Read.FHIR_EXPORTED, request.user, family)  # every export
+    response = HttpResponse(body, content_type="application/fhir+json")
+    filename = _report_filename(family).removesuffix(".pdf") + "-fhir.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -73,6 +73,7 @@ urlpatterns = [
         family_views.family_report,
         name="family_report_pdf",
     ),
+    path("families/<uuid:family_id>/fhir.json", family_views.family_fhir, name="family_fhir"),
     # A family's data rights, for the service lead only (SAR-1, SAR-2, SAR-3, SAR-4).
     path(
         "families/<uuid:family_id>/subject-access.json",

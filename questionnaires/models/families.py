@@ -36,6 +36,8 @@ class Family(models.Model):
     infant_dob = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True, help_text="When the baby is not born yet.")
     weeks_premature = models.PositiveSmallIntegerField(default=0)
+    # Optional; shown to clinicians and leads only, used as the FHIR subject identifier.
+    nhs_number = models.CharField(max_length=10, blank=True, help_text="10 digits, no spaces.")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -229,6 +229,7 @@ class Read(StrEnum):
     FAMILY_VIEWED = "family.viewed"
     FAMILY_REPORT_DOWNLOADED = "family.report_downloaded"
     SUBJECT_ACCESS_DOWNLOADED = "family.subject_access_downloaded"  # SAR-1, SAR-2
+    FHIR_EXPORTED = "family.fhir_exported"  # FHIR-1
     PARENT_COPY_DOWNLOADED = "response.copy_downloaded"
     ROOM_CODE_SHOWN = "collection.room_shown"
     POSTER_DOWNLOADED = "collection.poster_downloaded"

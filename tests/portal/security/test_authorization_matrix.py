@@ -222,6 +222,7 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ),
     ("staff/families/<uuid:family_id>", "GET"): CASE_RECORD,
     ("staff/families/<uuid:family_id>/report.pdf", "GET"): CASE_RECORD,
+    ("staff/families/<uuid:family_id>/fhir.json", "GET"): CASE_RECORD,
     ("staff/families/<uuid:family_id>/subject-access.json", "GET"): LEAD_RECORD,
     ("staff/families/<uuid:family_id>/subject-access.pdf", "GET"): LEAD_RECORD,
     ("staff/families/<uuid:family_id>/correct", "GET"): LEAD_RECORD,
