@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import nhs_number
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -22,6 +23,9 @@ from scoring import loaf as scoring_loaf
 
 LABEL_TAKEN = "A family in your service already has this label. Enter a different label"
 MAX_WEEKS_PREMATURE = 20
+
+
+NHS_NUMBER_INVALID = "Enter a valid 10-digit NHS number, like 943 476 5919"
 
 
 class FamilyForm(forms.Form):
@@ -77,6 +81,15 @@ class FamilyForm(forms.Form):
             "max_value": "Enter weeks premature as a whole number from 0 to 20",
         },
     )
+    nhs_number = forms.CharField(
+        label="NHS number (optional)",
+        help_text="The baby's or parent's 10-digit NHS number, if the trust's record uses it. "
+        "It is shown to clinicians and leads only, and used to file results in the patient "
+        "record.",
+        required=False,
+        max_length=20,
+        error_messages={"max_length": NHS_NUMBER_INVALID},
+    )
     programme = forms.ChoiceField(
         label="Programme",
         choices=Programme.choices,
@@ -94,7 +107,7 @@ class FamilyForm(forms.Form):
     # The template lays these out by kind; the order on the page is the order here.
     @property
     def text_fields(self) -> list[forms.BoundField]:
-        return [self["label"], self["parent_name"]]
+        return [self["label"], self["parent_name"], self["nhs_number"]]
 
     @property
     def date_fields(self) -> list[forms.BoundField]:
@@ -105,6 +118,15 @@ class FamilyForm(forms.Form):
         if label_is_taken(self.service, label):
             raise ValidationError(LABEL_TAKEN)
         return label
+
+    def clean_nhs_number(self) -> str:
+        """FHIR-1: checked with its check digit (nhs-number), stored as 10 digits."""
+        typed: str = self.cleaned_data["nhs_number"].strip()
+        if not typed:
+            return ""
+        if not nhs_number.is_valid(typed):
+            raise ValidationError(NHS_NUMBER_INVALID)
+        return str(nhs_number.standardise_format(typed))
 
     def clean_weeks_premature(self) -> int:
         return self.cleaned_data["weeks_premature"] or 0

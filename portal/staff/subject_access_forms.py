@@ -27,6 +27,7 @@ class FamilyCorrectionForm(FamilyForm):
             "infant_dob": family.infant_dob,
             "due_date": family.due_date,
             "weeks_premature": family.weeks_premature,
+            "nhs_number": family.nhs_number,
         }
         super().__init__(*args, service=family.service, initial=initial, **kwargs)
         self.family = family

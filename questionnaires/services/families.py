@@ -29,6 +29,7 @@ def register_family(
     due_date: date | None = None,
     weeks_premature: int = 0,
     actor: StaffUser | None = None,
+    nhs_number: str = "",
 ) -> Family:
     family = Family.objects.create(
         service=service,
@@ -38,6 +39,7 @@ def register_family(
         infant_dob=infant_dob,
         due_date=due_date,
         weeks_premature=weeks_premature,
+        nhs_number=nhs_number,
         created_by=actor,
     )
     audit.record("family.registered", actor, family)
@@ -71,6 +73,7 @@ def register_family_with_episode(
     weeks_premature: int,
     programme: Programme | str,
     actor: StaffUser | None = None,
+    nhs_number: str = "",
 ) -> Episode:
     """One step for the clinician, one transaction: a family is never left without its episode."""
     if label_is_taken(service, label):
@@ -85,6 +88,7 @@ def register_family_with_episode(
                 infant_dob=infant_dob,
                 due_date=due_date,
                 weeks_premature=weeks_premature,
+                nhs_number=nhs_number,
                 actor=actor,
             )
     except IntegrityError as error:
@@ -134,6 +138,7 @@ CORRECTABLE_FIELDS = (
     "infant_dob",
     "due_date",
     "weeks_premature",
+    "nhs_number",
 )
 
 

@@ -18,8 +18,9 @@ from questionnaires.models import (
     Programme,
     Service,
     StaffUser,
+    Timepoint,
 )
-from questionnaires.services import families
+from questionnaires.services import families, invitations
 from tests.conftest import sign_in
 from tests.questionnaires.factories import service_of
 
@@ -230,3 +231,29 @@ def test_an_empty_form_shows_every_error_and_no_page_says_please(
         assert message in page
     assert "please" not in page.lower()
     assert "invalid" not in page.lower()
+
+
+def test_an_nhs_number_is_checked_stored_as_digits_and_shown_to_staff_only(
+    client: Client, clinician: StaffUser
+) -> None:
+    """FHIR-1: an optional NHS number, validated by its check digit; a wrong one is a plain
+    message and nothing is saved; never on a parent's pages."""
+    sign_in(client, clinician)
+    wrong = client.post(reverse("staff:family_new"), _family_data(nhs_number="943 476 5918"))
+    assert wrong.status_code == 200
+    assert "Enter a valid 10-digit NHS number, like 943 476 5919" in wrong.content.decode()
+    assert not Family.objects.exists()
+
+    right = client.post(reverse("staff:family_new"), _family_data(nhs_number="943 476 5919"))
+    assert right.status_code == 302
+    family = Family.objects.get()
+    assert family.nhs_number == "9434765919"
+    record = client.get(reverse("staff:family_detail", kwargs={"family_id": family.pk}))
+    assert "943 476 5919" in record.content.decode()
+
+    episode = family.episodes.get()
+    issued = invitations.issue_invitation(episode, Timepoint.T1)
+    parent = Client()
+    for url in (f"/p/{issued.token}", "/questionnaire/"):
+        page = parent.get(url, follow=True).content.decode()
+        assert "9434765919" not in page and "943 476 5919" not in page
