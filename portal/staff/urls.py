@@ -4,6 +4,7 @@ from portal.staff import (
     account_views,
     audit_views,
     caseload_views,
+    export_views,
     family_views,
     invitation_views,
     mfa_views,
@@ -48,6 +49,8 @@ urlpatterns = [
     path("caseload", caseload_views.caseload, name="caseload"),
     # LOG-3: the service's audit trail, for its lead and administrator (CSV with ?download=csv).
     path("audit", audit_views.audit_trail, name="audit"),
+    # The MHSDS-shaped scores export, for the service lead (docs/mhsds.md).
+    path("exports/mhsds.csv", export_views.mhsds_csv, name="mhsds_csv"),
     # RET-1: how long each kind of record is kept, read-only, for the lead and administrator.
     path("retention", retention_views.retention, name="retention"),
     # Staff accounts of the service, for its administrator (no clinical data).

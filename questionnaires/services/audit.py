@@ -238,6 +238,7 @@ class Read(StrEnum):
     MATCHES_VIEWED = "matches.viewed"
     AUDIT_VIEWED = "audit.viewed"
     AUDIT_EXPORTED = "audit.exported"
+    MHSDS_EXPORTED = "export.mhsds_downloaded"
 
 
 def record_view(
@@ -290,6 +291,11 @@ def record_audit_view(
     """The audit page or its CSV: the filters as ids and dates (never the typed text), and how
     many events matched."""
     return record(str(read), actor, None, filters=filters, count=count)
+
+
+def record_export(actor: StaffUser, read: Read, rows: int, left_out: int) -> AuditEvent:
+    """A service-wide export: how many rows it held and how many answers it left out."""
+    return record(str(read), actor, None, rows=rows, left_out=left_out)
 
 
 # --- Refused requests -------------------------------------------------------------------------

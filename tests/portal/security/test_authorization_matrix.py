@@ -128,6 +128,12 @@ AUDIT_PAGE = policy(
     "login", facilitator="denied", facilitator_elsewhere="denied", clinician="denied",
     lead="ok", admin="ok", unverified="mfa",
 )  # fmt: skip
+# The MHSDS-shaped scores export: the service lead only, of their own service (scoped, so the
+# other service's lead downloads their own service's file); the IT admin reads no scores.
+LEAD_EXPORT = policy(
+    "login", facilitator="denied", facilitator_elsewhere="denied", clinician="denied",
+    lead="ok", admin="denied", unverified="mfa",
+)  # fmt: skip
 # The service's staff accounts: its administrator only; nobody else runs accounts in the portal.
 ACCOUNTS_PAGE = policy(
     "login", facilitator="denied", facilitator_elsewhere="denied", clinician="denied",
@@ -213,6 +219,7 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("staff/audit", "GET"): AUDIT_PAGE,
     # RET-1: the retention table, read-only: the same people as the audit trail.
     ("staff/retention", "GET"): AUDIT_PAGE,
+    ("staff/exports/mhsds.csv", "GET"): LEAD_EXPORT,
     ("staff/accounts", "GET"): ACCOUNTS_PAGE,
     ("staff/accounts/new", "GET"): ACCOUNTS_PAGE,
     ("staff/accounts/<int:staff_id>", "GET"): ACCOUNT_RECORD,
