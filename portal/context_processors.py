@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from questionnaires.roles import ACCOUNT_ROLES, CASE_ROLES, GROUP_ROLES, roles_of
+from questionnaires.roles import ACCOUNT_ROLES, CASE_ROLES, GROUP_ROLES, Role, roles_of
 from questionnaires.selectors.audit_trail import AUDIT_ROLES
 
 
@@ -20,4 +20,5 @@ def site(request: HttpRequest) -> dict[str, object]:
         "sees_groups": SimpleLazyObject(lambda: bool(roles() & GROUP_ROLES)),
         "sees_audit": SimpleLazyObject(lambda: bool(roles() & AUDIT_ROLES)),
         "sees_accounts": SimpleLazyObject(lambda: bool(roles() & ACCOUNT_ROLES)),
+        "sees_exports": SimpleLazyObject(lambda: Role.SERVICE_LEAD in roles()),
     }

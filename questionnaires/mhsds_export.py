@@ -19,6 +19,7 @@ from questionnaires.selectors.exports import export_scores
 
 COLUMNS = [
     "LocalPatientId",  # person identifier: see person_identifier()
+    "NHSNumber",  # the family's NHS number when the clinician recorded one; else blank
     "CodedAssToolType",  # SNOMED CT concept of the tool: blank, see tool_type_code()
     "PersScore",
     "AssToolCompDate",  # the date the parent sent the answers (ISO, Europe/London)
@@ -44,8 +45,8 @@ class MhsdsExport:
 
 
 def person_identifier(family: Family) -> str:
-    """Who a row is about. The family's label: pseudonymous, the service's own. The one place
-    to change when the file should carry the NHS number instead."""
+    """Who a row is about locally: the family's label, pseudonymous, the service's own. The
+    NHS number, when recorded, has its own column (MHSDS carries both)."""
     return family.label
 
 
@@ -88,6 +89,7 @@ def mhsds_export(user: StaffUser) -> MhsdsExport:
             rows.append(
                 {
                     "LocalPatientId": person_identifier(family),
+                    "NHSNumber": family.nhs_number,
                     "CodedAssToolType": tool_type_code(measure.instrument.definition),
                     "PersScore": value,
                     "AssToolCompDate": timezone.localtime(response.submitted_at).date().isoformat(),

@@ -214,3 +214,13 @@ def test_the_staff_home_page_links_the_export_for_leads_only(
     sign_in(client, clinician)
     assert reverse("staff:mhsds_csv") not in client.get("/staff/").content.decode()
     assert client.get(URL).status_code == 403
+
+
+def test_a_recorded_nhs_number_is_carried_beside_the_label(
+    client: Client, lead: StaffUser, demo_families: dict[str, Family]
+) -> None:
+    Family.objects.filter(pk=demo_families["DEMO-C01"].pk).update(nhs_number="9434765919")
+    _, table = download(client, lead)
+    numbers = dict(zip(table.LocalPatientId, table.NHSNumber, strict=True))
+    assert numbers["DEMO-C01"] == "9434765919"
+    assert {numbers[label] for label in numbers if label != "DEMO-C01"} == {""}
