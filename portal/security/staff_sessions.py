@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 
 STARTED_KEY = "staff_session_started"
 ACTIVE_KEY = "staff_session_active"
+RENEW_EVERY_SECONDS = 60
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -63,5 +64,8 @@ class StaffSessionMiddleware:
             logout(request)  # flushes the session: the next page asks to sign in again
             return
         session.setdefault(STARTED_KEY, now)
-        if getattr(view, "renews_staff_session", True):
+        # A write to the session row per page would be a database write on every staff request;
+        # to the minute is precise enough for a 30-minute idle timeout.
+        stale = now - session.get(ACTIVE_KEY, 0) >= RENEW_EVERY_SECONDS
+        if getattr(view, "renews_staff_session", True) and stale:
             session[ACTIVE_KEY] = now

@@ -9,7 +9,9 @@ import time
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -123,3 +125,21 @@ def test_the_group_page_poll_is_marked_as_background() -> None:
 
     assert group_views.group_roster.renews_staff_session is False  # type: ignore[attr-defined]
     assert getattr(group_views.group_detail, "renews_staff_session", True) is True
+
+
+def test_pages_within_a_minute_do_not_rewrite_the_session(
+    client: Client, clinician: StaffUser, clock: Clock
+) -> None:
+    """The idle clock is kept to the minute: a page a few seconds after the last one writes no
+    session row (a write per staff request would be a database write on every page)."""
+    sign_in(client, clinician)
+    clock.forward(2)
+    client.get(CASELOAD)  # renews: two minutes since sign-in
+    clock.forward(0.25)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(CASELOAD).status_code == 200
+    assert not [
+        q
+        for q in queries.captured_queries
+        if "django_session" in q["sql"].lower() and q["sql"].lstrip().upper().startswith("UPDATE")
+    ]
