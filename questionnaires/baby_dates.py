@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 OLDEST_CHILD_YEARS = 5
 LATEST_DUE = timedelta(days=300)  # about ten months ahead
+MAX_WEEKS_PREMATURE = 20  # born at 19 weeks' gestation or later
 
 
 def oldest_birth_date(today: date) -> date:

@@ -30,7 +30,9 @@ __all__ = [
     "UnknownFlag",
 ]
 
-SCORING_CODES = ("prfq", "mors_sf", "asq_se2")
+# The order parents answer them; P-PRFQ is the pregnancy measure (scoring/plans decides who
+# is asked what).
+SCORING_CODES = ("prfq", "mors_sf", "asq_se2", "p_prfq")
 
 Rule = Callable[[Definition, Mapping[str, object], Mapping[str, object]], Score]
 
@@ -60,4 +62,9 @@ def score(
         definition = shipped_definition(code)
     elif definition.code != code:
         raise ScoringError(f"The definition is for {definition.code!r}, not {code!r}")
-    return RULES[definition.scoring.rule](definition, answers, context)
+    result = RULES[definition.scoring.rule](definition, answers, context)
+    if definition.scoring.verify_against_licensed_materials:
+        # The answers were checked against the options above; the numbers computed from
+        # unverified keys are discarded, never stored or shown.
+        return rules.refused(result, definition)
+    return result

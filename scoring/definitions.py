@@ -28,6 +28,7 @@ _SHIPPED_FILES = {
     "prfq": "prfq.yaml",
     "mors_sf": "mors_sf.yaml",
     "asq_se2": "asq_se2.demo.yaml",
+    "p_prfq": "p_prfq.demo.yaml",
 }
 
 
@@ -136,6 +137,10 @@ class Prematurity:
 class ScoringRule:
     rule: str
     params: Mapping[str, Any]
+    # The keys themselves (which item belongs where, reversals, the scale, mean or sum) are
+    # unverified: scoring refuses rather than guesses until a verified definition is imported.
+    verify_against_licensed_materials: bool = False
+    unverified: tuple[str, ...] = ()
 
 
 # eq=False: definitions are compared and cached by identity, which lets the rule modules keep
@@ -315,7 +320,12 @@ def _build(raw: dict[str, Any], source: str) -> Definition:
         respondent=raw["respondent"],
         explainer=Explainer(**raw["explainer"]),
         options=tuple(Option(o["value"], o["label"]) for o in raw["options"]),
-        scoring=ScoringRule(raw["scoring"]["rule"], raw["scoring"]["params"]),
+        scoring=ScoringRule(
+            raw["scoring"]["rule"],
+            raw["scoring"]["params"],
+            raw["scoring"].get("verify_against_licensed_materials", False),
+            tuple(raw["scoring"].get("unverified", ())),
+        ),
         items=tuple(_item(item) for item in raw.get("items", ())),
         subscales=tuple(_measure(s) for s in raw.get("subscales", ())),
         total=None if total is None else _measure(total),
@@ -355,10 +365,28 @@ class _SemanticChecks:
             self.check_items(self.data["items"], ["items"])
             self.check_subscales()
             self.check_rule_params(rule)
+        self.check_unverified_keys()
         for index, subscale in enumerate(self.data.get("subscales", ())):
             self.check_measure(subscale, ["subscales", index])
         if "total" in self.data:
             self.check_measure(self.data["total"], ["total"])
+
+    def check_unverified_keys(self) -> None:
+        # Refusing to score must always say what is missing, and a list of unknowns under a
+        # "verified" marker would be a contradiction a reader could not resolve.
+        block = self.data["scoring"]
+        marked = block.get("verify_against_licensed_materials", False)
+        listed = block.get("unverified", [])
+        if marked and not listed:
+            raise self.fail(
+                ["scoring", "unverified"],
+                "must list what is not verified when verify_against_licensed_materials is true",
+            )
+        if listed and not marked:
+            raise self.fail(
+                ["scoring", "verify_against_licensed_materials"],
+                "must be true while scoring.unverified lists anything (or empty the list)",
+            )
 
     def check_options(self) -> None:
         options = self.data["options"]

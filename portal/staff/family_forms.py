@@ -22,7 +22,7 @@ from questionnaires.statuses import CaseStatus
 from scoring import loaf as scoring_loaf
 
 LABEL_TAKEN = "A family in your service already has this label. Enter a different label"
-MAX_WEEKS_PREMATURE = 20
+MAX_WEEKS_PREMATURE = baby_dates.MAX_WEEKS_PREMATURE
 
 
 NHS_NUMBER_INVALID = "Enter a valid 10-digit NHS number, like 943 476 5919"
@@ -166,6 +166,45 @@ class FamilyForm(forms.Form):
                 "weeks_premature", "Enter 0 weeks premature when the baby is not born yet"
             )
         return cleaned
+
+
+class RecordBirthForm(forms.Form):
+    """The baby has arrived: the date of birth on an episode that began in pregnancy."""
+
+    infant_dob = DateInputField(
+        label="Baby's date of birth",
+        help_text="For example, 15 3 2026.",
+    )
+    weeks_premature = forms.IntegerField(
+        label="Weeks premature",
+        help_text="How many weeks before the due date the baby was born. Enter 0 if not early.",
+        required=False,
+        min_value=0,
+        max_value=MAX_WEEKS_PREMATURE,
+        initial=0,
+        error_messages={
+            "invalid": "Enter weeks premature as a whole number from 0 to 20",
+            "min_value": "Enter weeks premature as a whole number from 0 to 20",
+            "max_value": "Enter weeks premature as a whole number from 0 to 20",
+        },
+    )
+
+    def clean_weeks_premature(self) -> int:
+        return self.cleaned_data["weeks_premature"] or 0
+
+    def clean_infant_dob(self) -> date:
+        dob: date | None = self.cleaned_data["infant_dob"]
+        if dob is None:
+            raise ValidationError("Enter the baby's date of birth")
+        today = timezone.localdate()
+        if dob > today:
+            raise ValidationError("Baby's date of birth must be today or in the past")
+        if dob < baby_dates.oldest_birth_date(today):
+            raise ValidationError(
+                f"Baby's date of birth must be within the last {baby_dates.OLDEST_CHILD_YEARS} "
+                "years"
+            )
+        return dob
 
 
 class IssueInvitationForm(forms.Form):

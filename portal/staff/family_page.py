@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from portal.staff.family_forms import LoafForm
+from portal.staff.family_forms import LoafForm, RecordBirthForm
 from questionnaires import charts
-from questionnaires.models import Episode, Invitation, Timepoint
+from questionnaires.models import Episode, Invitation, Stage, Timepoint
 from questionnaires.selectors.instruments import questionnaire_names
+from questionnaires.selectors.plans import postnatal_baseline_from
 from questionnaires.statuses import REVOCABLE, InvitationStatus, can_resend, invitation_status
 from questionnaires.summary.change_rows import MeasureChange
 from questionnaires.summary.episodes import EpisodeSummary, FamilySummary
@@ -48,6 +50,16 @@ class IssueAction:
 
 
 @dataclass(frozen=True)
+class BirthPanel:
+    """For an episode that began in pregnancy: record the birth (form), then offer the
+    postnatal baseline from the day the plan times it, until one is offered."""
+
+    form: RecordBirthForm | None
+    available_from: date | None
+    offered: bool
+
+
+@dataclass(frozen=True)
 class EpisodeSection:
     episode: Episode
     invitations: list[InvitationRow]
@@ -55,6 +67,7 @@ class EpisodeSection:
     charts: list[ChartShown]
     loaf_form: LoafForm
     actions: list[IssueAction]
+    birth: BirthPanel | None = None
 
 
 def issue_actions(summary: EpisodeSummary) -> list[IssueAction]:
@@ -82,13 +95,30 @@ def issue_actions(summary: EpisodeSummary) -> list[IssueAction]:
     return [end, start]
 
 
+def birth_prefix(episode: Episode) -> str:
+    return f"birth-{episode.pk.hex[:8]}"
+
+
+def birth_panel(episode: Episode, form: RecordBirthForm | None) -> BirthPanel | None:
+    starts = [i for i in episode.invitations.all() if i.timepoint == Timepoint.T1]
+    if episode.closed_on or not any(i.stage == Stage.ANTENATAL for i in starts):
+        return None
+    dob = episode.family.infant_dob
+    if dob is None or dob > timezone.localdate():
+        return BirthPanel(form or RecordBirthForm(prefix=birth_prefix(episode)), None, False)
+    offered = any(i.stage == Stage.POSTNATAL and i.revoked_at is None for i in starts)
+    return BirthPanel(None, postnatal_baseline_from(dob), offered)
+
+
 def loaf_prefix(episode: Episode) -> str:
     # Several episodes' forms can share a page: their field ids must not clash.
     return f"loaf-{episode.pk.hex[:8]}"
 
 
 def episode_sections(
-    summary: FamilySummary, loaf_forms: dict[uuid.UUID, LoafForm]
+    summary: FamilySummary,
+    loaf_forms: dict[uuid.UUID, LoafForm],
+    birth_forms: dict[uuid.UUID, RecordBirthForm] | None = None,
 ) -> list[EpisodeSection]:
     episodes = [section.episode for section in summary.episodes]
     codes = {code for ep in episodes for inv in ep.invitations.all() for code in inv.instruments}
@@ -117,7 +147,13 @@ def episode_sections(
         )
         sections.append(
             EpisodeSection(
-                episode, rows, episode_summary, shown, form, issue_actions(episode_summary)
+                episode,
+                rows,
+                episode_summary,
+                shown,
+                form,
+                issue_actions(episode_summary),
+                birth_panel(episode, (birth_forms or {}).get(episode.pk)),
             )
         )
     return sections

@@ -13,8 +13,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.security.access import role_required, staff_service, staff_user
-from portal.staff.family_forms import LABEL_TAKEN, BaselineForm, FamilyForm, LoafForm
-from portal.staff.family_page import episode_sections, loaf_prefix
+from portal.staff.family_forms import (
+    LABEL_TAKEN,
+    BaselineForm,
+    FamilyForm,
+    LoafForm,
+    RecordBirthForm,
+)
+from portal.staff.family_page import birth_prefix, episode_sections, loaf_prefix
+from portal.staff.invitation_views import issued_page
 from questionnaires.models import Family, Timepoint
 from questionnaires.pdf.family_report import family_report_pdf
 from questionnaires.roles import CASE_ROLES, Role, roles_of
@@ -50,6 +57,7 @@ def _family_page(
     family: Family,
     loaf_forms: dict[uuid.UUID, LoafForm] | None = None,
     status: int = 200,
+    birth_forms: dict[uuid.UUID, RecordBirthForm] | None = None,
 ) -> HttpResponse:
     audit.record_view(audit.Read.FAMILY_VIEWED, request.user, family)  # LOG-1: every view
     summary = family_summary(family)
@@ -57,8 +65,8 @@ def _family_page(
         "family": family,
         "summary": summary,
         "age": baby_age(family, timezone.localdate()),
-        "episodes": episode_sections(summary, loaf_forms or {}),
-        "has_errors": bool(loaf_forms),
+        "episodes": episode_sections(summary, loaf_forms or {}, birth_forms or {}),
+        "has_errors": bool(loaf_forms or birth_forms),
         # The data-rights links (subject access, correction, erasure) are the lead's only.
         "is_service_lead": Role.SERVICE_LEAD in roles_of(request.user),
     }
@@ -153,3 +161,42 @@ def family_fhir(request: HttpRequest, family_id: uuid.UUID) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@role_required(CASE_ROLES)
+@require_POST
+def birth_record(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
+    """The baby has arrived: record the date of birth; the record then offers the postnatal
+    baseline the plan times."""
+    episode = get_episode_for(request.user, episode_id)
+    form = RecordBirthForm(request.POST, prefix=birth_prefix(episode))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            baselines.record_birth(
+                episode, data["infant_dob"], data["weeks_premature"], staff_user(request)
+            )
+        except baselines.BirthNotRecordable as error:
+            form.add_error("infant_dob", str(error))
+        else:
+            messages.success(
+                request,
+                "The birth is recorded. The postnatal baseline can now be offered below.",
+            )
+            url = reverse("staff:family_detail", kwargs={"family_id": episode.family_id})
+            return redirect(f"{url}#episode-{episode.pk}")
+    return _family_page(request, episode.family, birth_forms={episode.pk: form}, status=400)
+
+
+@role_required(CASE_ROLES)
+@require_POST
+def postnatal_baseline_offer(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
+    """Create the postnatal baseline link (the plan's postnatal measures) and show it once."""
+    episode = get_episode_for(request.user, episode_id)
+    try:
+        issued = baselines.offer_postnatal_baseline(episode, staff_user(request))
+    except baselines.NoPostnatalBaseline as error:
+        messages.error(request, str(error))
+        url = reverse("staff:family_detail", kwargs={"family_id": episode.family_id})
+        return redirect(f"{url}#episode-{episode.pk}")
+    return issued_page(request, episode, issued)

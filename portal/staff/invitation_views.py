@@ -53,7 +53,7 @@ def invitation_issue(request: HttpRequest, episode_id: uuid.UUID) -> HttpRespons
             }
             return render(request, "staff/invitation_confirm.html", context)
     issued = invitations.issue_invitation(episode, timepoint, actor=staff_user(request))
-    return _issued_page(request, episode, issued)
+    return issued_page(request, episode, issued)
 
 
 @role_required(CASE_ROLES)
@@ -66,12 +66,13 @@ def invitation_resend(request: HttpRequest, invitation_id: uuid.UUID) -> HttpRes
         messages.error(request, "This link cannot be sent again. Issue a new one instead.")
         return redirect("staff:family_detail", family_id=invitation.episode.family_id)
     issued = invitations.resend_invitation(invitation, actor=staff_user(request))
-    return _issued_page(request, invitation.episode, issued)
+    return issued_page(request, invitation.episode, issued)
 
 
-def _issued_page(
+def issued_page(
     request: HttpRequest, episode: Episode, issued: invitations.IssuedInvitation
 ) -> HttpResponse:
+    """The link, code and QR of a just-issued link, shown once (also for a postnatal baseline)."""
     # The plain link and code exist only in this response: never in a URL, a session or a log
     # (LINK-1/2). Leaving the page loses them; the clinician issues a new link instead.
     link = settings.SITE_BASE_URL + reverse("parents:link", kwargs={"token": issued.token})

@@ -110,6 +110,13 @@ urlpatterns = [
         family_views.baseline_choose,
         name="baseline_choose",
     ),
+    # The baby has arrived: record the birth, then offer the postnatal baseline link.
+    path("episodes/<uuid:episode_id>/birth", family_views.birth_record, name="birth_record"),
+    path(
+        "episodes/<uuid:episode_id>/postnatal-baseline",
+        family_views.postnatal_baseline_offer,
+        name="postnatal_baseline_offer",
+    ),
     path(
         "invitations/<uuid:invitation_id>/resend",
         invitation_views.invitation_resend,

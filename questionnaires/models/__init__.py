@@ -1,5 +1,12 @@
 from questionnaires.models.audit import AuditEvent
-from questionnaires.models.families import Episode, Family, Programme, Relationship, Timepoint
+from questionnaires.models.families import (
+    Episode,
+    Family,
+    Programme,
+    Relationship,
+    Stage,
+    Timepoint,
+)
 from questionnaires.models.groups import (
     GroupCollection,
     GroupParticipant,
@@ -10,6 +17,7 @@ from questionnaires.models.groups import (
 from questionnaires.models.instruments import InstrumentVersion
 from questionnaires.models.loaf import LoafPart, LoafRating
 from questionnaires.models.organisation import Service, StaffUser
+from questionnaires.models.plans import PlanVersion
 from questionnaires.models.ratelimit import RateLimitBucket
 from questionnaires.models.responses import (
     Answer,
@@ -30,6 +38,7 @@ __all__ = [
     "MatchReview",
     "MatchStatus",
     "ParentGroup",
+    "PlanVersion",
     "InstrumentVersion",
     "Invitation",
     "Programme",
@@ -40,6 +49,7 @@ __all__ = [
     "ResponseStatus",
     "ScoreRecord",
     "Service",
+    "Stage",
     "StaffUser",
     "Timepoint",
     "LoafPart",

@@ -14,6 +14,13 @@ class Timepoint(models.TextChoices):
     T2 = "T2", "End (T2)"
 
 
+class Stage(models.TextChoices):
+    """Which part of the questionnaire plan a link follows (scoring/plans.py)."""
+
+    ANTENATAL = "antenatal", "In pregnancy"
+    POSTNATAL = "postnatal", "After the birth"
+
+
 class Relationship(models.TextChoices):
     MOTHER = "mother", "Mother"
     FATHER = "father", "Father"

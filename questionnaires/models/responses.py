@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from questionnaires.models.families import Episode, Timepoint
+from questionnaires.models.families import Episode, Stage, Timepoint
 
 
 class Invitation(models.Model):
@@ -16,6 +16,16 @@ class Invitation(models.Model):
     instruments = models.JSONField(help_text="Codes of the questionnaires asked, in order.")
     instrument_notes = models.JSONField(
         default=list, blank=True, help_text="Why a questionnaire was left out, or a warning."
+    )
+    # The plan stage the questionnaires were chosen for; empty on links made before plans had
+    # stages. A start (T1) link after the birth of a baby whose episode began in pregnancy is
+    # the postnatal baseline, and change pairs only the same questionnaire with its baseline.
+    stage = models.CharField(max_length=10, choices=Stage.choices, blank=True)
+    # From this day the plan wants the answers (postnatal baseline: 6-8 weeks after the birth);
+    # a scheduled sender sends the link on it. Empty: now.
+    available_from = models.DateField(null=True, blank=True)
+    plan_version = models.CharField(
+        max_length=60, blank=True, help_text="Questionnaire plan version the set came from."
     )
     collection = models.ForeignKey(
         "questionnaires.GroupCollection",

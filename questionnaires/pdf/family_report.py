@@ -85,9 +85,14 @@ def _measure_block(measure: MeasureResult) -> list[Flowable]:
 
 def _change_block(section: EpisodeSummary) -> list[Flowable]:
     heading = p("Change from start (T1) to end (T2)", "h3")
+    unpaired = [p(line, "small") for line in section.unpaired]
     if not section.changes:
-        return [heading, p("Change appears when both start (T1) and end (T2) answers are in.")]
-    story: list[Flowable] = []
+        return [
+            heading,
+            p("Change appears when both start (T1) and end (T2) answers are in."),
+            *unpaired,
+        ]
+    story: list[Flowable] = [*unpaired]
     for number, change in enumerate(section.changes):
         rows = [
             [row.name, row.t1, row.t2, row.difference, row.words, row.reliable]
@@ -95,6 +100,7 @@ def _change_block(section: EpisodeSummary) -> list[Flowable]:
         ]
         block: list[Flowable] = [
             p(change.short_name, "h4"),
+            *([p(f"From: {change.baseline}.", "small")] if change.baseline else []),
             table(
                 ["Measure", "Start (T1)", "End (T2)", "Difference", "In words", "Reliable change"],
                 rows,

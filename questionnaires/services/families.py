@@ -8,15 +8,15 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from questionnaires.models import Episode, Family, Programme, Service, StaffUser
+from questionnaires.models import Episode, Family, Programme, Service, StaffUser, Stage, Timepoint
 from questionnaires.selectors.families import label_is_taken
+from questionnaires.selectors.plans import current_plan
 from questionnaires.services import audit
 from scoring import SCORING_CODES, asq_age
 
-# Every questionnaire the portal scores, in the order parents answer them.
+# Every questionnaire the portal scores, in the order parents answer them: what a group
+# collection offers; the plan chooses from it per parent (plan_questionnaires).
 DEFAULT_SET = SCORING_CODES
-# MORS-SF was validated with babies from a few weeks to about a year (instruments.md).
-MORS_SF_UPPER_MONTHS = 12
 
 
 @transaction.atomic
@@ -103,31 +103,61 @@ def register_family_with_episode(
 class QuestionnairePlan:
     codes: tuple[str, ...]
     asq_interval: int | None
-    notes: tuple[str, ...]
+    notes: tuple[str, ...]  # what was left out and why, and cautions, for the clinician
+    stage: str = Stage.POSTNATAL
+    reasons: tuple[str, ...] = ()  # why each asked measure is asked, in the plan's words
+    plan_version: str = ""
 
 
-def plan_questionnaires(family: Family, on: date) -> QuestionnairePlan:
-    """The default set at the baby's age: ASQ:SE-2 only when an age window fits, and a warning
-    when MORS-SF is used past the age it was validated for."""
-    codes = [code for code in DEFAULT_SET if code != asq_age.ASQ_CODE]
-    notes: list[str] = []
-    interval: int | None = None
-    if family.infant_dob is None or family.infant_dob > on:
-        notes.append("ASQ:SE-2 left out: the baby is not born yet.")
+def stage_of(family: Family, on: date) -> Stage:
+    """In pregnancy when a due date is given and no birth is recorded (or the recorded date is
+    still to come); otherwise after the birth. A family with neither date is planned as after
+    the birth with the baby's age unknown, as before plans had stages."""
+    if family.infant_dob is None:
+        return Stage.ANTENATAL if family.due_date is not None else Stage.POSTNATAL
+    return Stage.ANTENATAL if family.infant_dob > on else Stage.POSTNATAL
+
+
+def plan_questionnaires(
+    family: Family,
+    on: date,
+    programme: Programme | str = Programme.PSYCHOTHERAPY,
+    timepoint: Timepoint | str = Timepoint.T1,
+) -> QuestionnairePlan:
+    """The measures the current plan (selectors.plans) asks at this stage and timepoint, with
+    its reasons; ASQ:SE-2 only when one of its age windows fits the (corrected) age."""
+    plan = current_plan()
+    stage = stage_of(family, on)
+    months: int | None = None
+    if stage == Stage.ANTENATAL:
+        chosen = plan.antenatal(str(programme))
     else:
-        choice = asq_age.select_interval(family.infant_dob, on, family.weeks_premature)
-        if choice.interval is None:
-            notes.append(f"ASQ:SE-2 left out: {choice.reason}")
-        else:
-            codes.append(asq_age.ASQ_CODE)
+        if family.infant_dob is not None:
+            months, _ = asq_age.age_in_months_and_days(family.infant_dob, on)
+        chosen = plan.postnatal(str(programme), months or 0)
+    codes: list[str] = []
+    reasons: list[str] = []
+    notes = [entry.reason for entry in chosen.left_out]
+    interval: int | None = None
+    for measure in chosen.measures:
+        if str(timepoint) not in measure.at:
+            continue
+        if measure.code == asq_age.ASQ_CODE:
+            if family.infant_dob is None:
+                notes.append("ASQ:SE-2 left out: the baby's date of birth is not recorded.")
+                continue
+            choice = asq_age.select_interval(family.infant_dob, on, family.weeks_premature)
+            if choice.interval is None:
+                notes.append(f"ASQ:SE-2 left out: {choice.reason}")
+                continue
             interval = choice.interval
-        months, _ = asq_age.age_in_months_and_days(family.infant_dob, on)
-        if months >= MORS_SF_UPPER_MONTHS:
-            notes.append(
-                "MORS-SF was made for babies up to about 12 months; this baby is "
-                f"{months} months old. Read its scores with care."
-            )
-    return QuestionnairePlan(tuple(codes), interval, tuple(notes))
+        codes.append(measure.code)
+        reasons.append(measure.reason)
+        if measure.note:
+            notes.append(measure.note)
+    return QuestionnairePlan(
+        tuple(codes), interval, tuple(notes), stage, tuple(reasons), plan.version
+    )
 
 
 # The family details a lead may correct (SAR-4), in the order the form shows them.

@@ -5,7 +5,7 @@ recording a parent's entry through it. Only keyed hashes of the token and code a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -41,14 +41,24 @@ def issue_invitation(
     actor: StaffUser | None = None,
     codes: tuple[str, ...] | None = None,
     valid_days: int | None = None,
+    available_from: date | None = None,
 ) -> IssuedInvitation:
-    plan = plan_questionnaires(episode.family, timezone.localdate())
+    """`codes` narrows the plan's set (a group collection offers only some measures);
+    `available_from` plans for that day rather than today (the postnatal baseline)."""
+    plan = plan_questionnaires(
+        episode.family, available_from or timezone.localdate(), episode.programme, timepoint
+    )
     token, short_code = credentials.new_token(), credentials.new_code()
     invitation = Invitation.objects.create(
         episode=episode,
         timepoint=timepoint,
-        instruments=list(codes if codes is not None else plan.codes),
+        instruments=list(
+            plan.codes if codes is None else [code for code in plan.codes if code in codes]
+        ),
         instrument_notes=list(plan.notes),
+        stage=plan.stage,
+        available_from=available_from,
+        plan_version=plan.plan_version,
         token_hash=credentials.credential_hash(token),
         short_code_hash=credentials.credential_hash(short_code),
         expires_at=timezone.now() + _expiry(valid_days),

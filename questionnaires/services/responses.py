@@ -31,7 +31,14 @@ def open_response(invitation: Invitation) -> Response:
     response = Response.objects.create(invitation=invitation)
     family = invitation.episode.family
     plan = plan_questionnaires(family, timezone.localdate())
-    for position, code in enumerate(invitation.instruments):
+    # A link made ahead of its day (a postnatal baseline planned for 6 weeks) and opened
+    # before any ASQ:SE-2 age window fits leaves ASQ:SE-2 out rather than guess an interval.
+    codes = [
+        code
+        for code in invitation.instruments
+        if code != "asq_se2" or plan.asq_interval is not None
+    ]
+    for position, code in enumerate(codes):
         ResponseMeasure.objects.create(
             response=response,
             instrument=current_instrument(code),

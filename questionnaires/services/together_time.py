@@ -208,9 +208,9 @@ def _group_invitation(
     episode = family.episodes.order_by("opened_on").first() or open_episode(
         family, Programme.TOGETHER_TIME, timezone.localdate(), clinician
     )
-    issued = issue_invitation(
-        episode, timepoint, codes=tuple(collection.instruments), valid_days=14
-    )
+    # The plan chooses each parent's set (a due date gets the pregnancy set), as for a
+    # personal link; the collection's own list records what the room offered.
+    issued = issue_invitation(episode, timepoint, valid_days=14)
     issued.invitation.collection = collection
     issued.invitation.save(update_fields=["collection"])
     return issued.invitation

@@ -62,6 +62,22 @@ class MeasureChange:
     note: str
     chart: ChartSeries
     markers: list[str] = field(default_factory=list)  # what "(prorated)"/"(adjusted)" mean
+    baseline: str = ""  # which start set the change is from, e.g. "Postnatal baseline (T1), sent …"
+
+
+class NotComparable(ValueError):
+    """Two answers to different questionnaires: change is never measured between them."""
+
+
+def check_same_questionnaire(t1: MeasureResult, t2: MeasureResult) -> None:
+    """Change pairs like with like: the same instrument code (its versions are one family, so
+    a licensed import still compares with the demo-worded answers). A pregnancy P-PRFQ is
+    never differenced against a postnatal PRFQ."""
+    if t1.code != t2.code:
+        raise NotComparable(
+            f"{t1.short_name} and {t2.short_name} are different questionnaires: change is only "
+            "measured between answers to the same questionnaire."
+        )
 
 
 def _amount(value: float, unit: str) -> str:
@@ -147,6 +163,7 @@ def _asq_change(t1: MeasureResult, t2: MeasureResult, definition: Definition) ->
 
 
 def compare_measures(t1: MeasureResult, t2: MeasureResult, definition: Definition) -> MeasureChange:
+    check_same_questionnaire(t1, t2)
     if t1.asq is not None and t2.asq is not None and t1.score and t2.score:
         return _asq_change(t1, t2, definition)
     rows: list[ChangeRow] = []

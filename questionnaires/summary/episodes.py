@@ -4,9 +4,17 @@ timepoint, their change from start to end, the LOAF ratings and the clinical fla
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from questionnaires.models import Episode, Family, Invitation, Response, ResponseStatus, Timepoint
+from questionnaires.models import (
+    Episode,
+    Family,
+    Invitation,
+    Response,
+    ResponseStatus,
+    Stage,
+    Timepoint,
+)
 from questionnaires.statuses import awaits_matching
 from questionnaires.summary.change_rows import MeasureChange, compare_measures
 from questionnaires.summary.flag_words import ShownFlag
@@ -56,6 +64,7 @@ class TimepointResult:
     earlier_sets: int  # other sets sent at this timepoint, kept but not the one shown
     sets: list[AnswerSet] = field(default_factory=list)
     baseline_chosen: bool = False  # a clinician chose this start (T1) set (services.baselines)
+    stage: str = ""  # the plan stage its links followed ("" before plans had stages)
 
 
 @dataclass(frozen=True)
@@ -85,25 +94,84 @@ class EpisodeSummary:
     earlier_flags: list[tuple[str, str, ShownFlag]] = field(default_factory=list)
     awaiting_confirmation: list[AwaitingMatch] = field(default_factory=list)
 
+    # What could not be compared, and why (a pregnancy P-PRFQ has no postnatal P-PRFQ).
+    unpaired: list[str] = field(default_factory=list)
+
     def timepoint(self, code: str) -> TimepointResult | None:
         return next((t for t in self.timepoints if t.timepoint == code), None)
 
 
+# Start sets in the order they were asked: pregnancy, unstated (before plans had stages), then
+# the postnatal baseline; end sets after them.
+_STAGE_ORDER = {Stage.ANTENATAL: 0, "": 1, Stage.POSTNATAL: 2}
+
+
+def _sent_by_group(episode: Episode) -> dict[tuple[str, str], list[Response]]:
+    """Sent sets by (timepoint, plan stage), oldest first within each."""
+    found: dict[tuple[str, str], list[Response]] = {}
+    for timepoint, responses in sent_responses(episode).items():
+        for response in responses:
+            invitation = response.invitation
+            stage = invitation.stage if invitation is not None else ""
+            found.setdefault((timepoint, stage), []).append(response)
+    return dict(
+        sorted(
+            found.items(),
+            key=lambda item: (TIMEPOINTS.index(Timepoint(item[0][0])), _STAGE_ORDER[item[0][1]]),
+        )
+    )
+
+
+def timepoint_label(timepoint: str, stage: str, has_pregnancy_start: bool) -> str:
+    """ "Start (T1)", or with the stage when the episode began in pregnancy: both baselines
+    are shown, and each change names which one it uses."""
+    label = Timepoint(timepoint).label
+    if stage == Stage.ANTENATAL:
+        return f"{label}, in pregnancy"
+    if stage == Stage.POSTNATAL and has_pregnancy_start:
+        return (
+            "Postnatal baseline (T1)" if timepoint == Timepoint.T1 else f"{label}, after the birth"
+        )
+    return label
+
+
 def _changes(
-    start: TimepointResult,
+    starts: Sequence[TimepointResult],
     end: TimepointResult,
     shown_end: Response,
     definitions: Mapping[int, Definition],
-) -> list[MeasureChange]:
-    earlier = {m.code: m for m in start.measures}
+) -> tuple[list[MeasureChange], list[str]]:
+    """Each end measure against the latest start set holding the same questionnaire: change
+    pairs like with like only (a pregnancy P-PRFQ is never differenced against a PRFQ), and
+    names the baseline it uses. Measures with no partner are listed with the reason."""
     by_code = {m.instrument.code: m for m in shown_end.measures.all()}
-    return [
-        compare_measures(
-            earlier[result.code], result, definitions[by_code[result.code].instrument_id]
-        )
-        for result in end.measures
-        if result.code in earlier
-    ]
+    baseline: dict[str, tuple[TimepointResult, MeasureResult]] = {}
+    for start in starts:  # later start sets win: the postnatal baseline over pregnancy
+        for measure in start.measures:
+            baseline[measure.code] = (start, measure)
+    changes: list[MeasureChange] = []
+    unpaired: list[str] = []
+    for result in end.measures:
+        found = baseline.get(result.code)
+        if found is None:
+            unpaired.append(
+                f"{result.short_name} at {end.label}: no start answers to the same "
+                "questionnaire, so no change is shown."
+            )
+            continue
+        start, earlier = found
+        change = compare_measures(earlier, result, definitions[by_code[result.code].instrument_id])
+        changes.append(replace(change, baseline=f"{start.label}, sent {start.submitted_at}"))
+    ended = {m.code for m in end.measures}
+    for start in starts:
+        for measure in start.measures:
+            if measure.code not in ended and baseline[measure.code][0] is start:
+                unpaired.append(
+                    f"{measure.short_name} at {start.label}: the end answers have no "
+                    f"{measure.short_name}, so no change is shown. Different questionnaires "
+                    "are never compared."
+                )
+    return changes, unpaired
 
 
 def shown_set(episode: Episode, code: str, sent: Sequence[Response]) -> Response:
@@ -117,26 +185,25 @@ def shown_set(episode: Episode, code: str, sent: Sequence[Response]) -> Response
 
 
 def summarise_episode(episode: Episode, definitions: Mapping[int, Definition]) -> EpisodeSummary:
-    by_time = sent_responses(episode)
+    groups = _sent_by_group(episode)
+    pregnancy_start = (Timepoint.T1, Stage.ANTENATAL) in groups
     timepoints: list[TimepointResult] = []
-    shown_sent: dict[str, Response] = {}
-    for code in TIMEPOINTS:
-        sent = by_time.get(code, [])
-        if not sent:
-            continue
-        shown = shown_sent[code] = shown_set(episode, code, sent)
+    shown_sent: dict[tuple[str, str], Response] = {}
+    for (code, stage), sent in groups.items():
+        shown = shown_sent[(code, stage)] = shown_set(episode, code, sent)
         measures = [
             summarise_measure(m, definitions[m.instrument_id]) for m in shown.measures.all()
         ]
         timepoints.append(
             TimepointResult(
                 code,
-                Timepoint(code).label,
+                timepoint_label(code, stage, pregnancy_start),
                 local_datetime(shown.submitted_at),
                 measures,
                 len(sent) - 1,
                 [AnswerSet(str(r.pk), local_datetime(r.submitted_at), r is shown) for r in sent],
                 code == Timepoint.T1 and episode.baseline_response_id == shown.pk,
+                stage,
             )
         )
     awaiting = [
@@ -155,14 +222,19 @@ def summarise_episode(episode: Episode, definitions: Mapping[int, Definition]) -
         summarise_loaf(episode.loaf_ratings.all()),
         awaiting_confirmation=awaiting,
     )
-    start, end = summary.timepoint(Timepoint.T1), summary.timepoint(Timepoint.T2)
-    if start and end:
-        summary.changes.extend(_changes(start, end, shown_sent[Timepoint.T2], definitions))
-    latest = {m.code: t.timepoint for t in timepoints for m in t.measures}  # later wins
-    for t in timepoints:
+    starts = [t for t in timepoints if t.timepoint == Timepoint.T1]
+    ends = [(key, t) for key, t in zip(groups, timepoints, strict=True) if key[0] == Timepoint.T2]
+    if starts and ends:
+        # The latest end set: after the birth when there is one.
+        key, end = ends[-1]
+        changes, unpaired = _changes(starts, end, shown_sent[key], definitions)
+        summary.changes.extend(changes)
+        summary.unpaired.extend(unpaired)
+    latest = {m.code: index for index, t in enumerate(timepoints) for m in t.measures}
+    for index, t in enumerate(timepoints):
         for m in t.measures:
             flags_list = (
-                summary.clinical_flags if latest[m.code] == t.timepoint else summary.earlier_flags
+                summary.clinical_flags if latest[m.code] == index else summary.earlier_flags
             )
             flags_list.extend((t.label, m.short_name, flag) for flag in m.clinical_flags)
     return summary

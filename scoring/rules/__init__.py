@@ -107,3 +107,28 @@ def base_flags(definition: Definition) -> tuple[Flag, ...]:
 
 def questions(count: int) -> str:
     return "1 question was" if count == 1 else f"{count} questions were"
+
+
+def refused(result: Score, definition: Definition) -> Score:
+    """The answers kept, no number given: the definition says its scoring keys are unverified
+    (`scoring.verify_against_licensed_materials`), so every subscale is "not scored" with the
+    reason, until a service imports a verified definition."""
+    unknown = "; ".join(definition.scoring.unverified)
+    return Score(
+        code=result.code,
+        subscales=dict.fromkeys(result.subscales),
+        total=None,
+        zone=None,
+        missing=result.missing,
+        prorated=False,
+        adjusted=False,
+        flags=base_flags(definition)
+        + tuple(Flag(FlagKind.NOT_SCORED, subscale=code) for code in result.subscales),
+        interval=result.interval,
+        not_scored_reason=(
+            f"Not scored: the {definition.short_name} scoring rules in this definition are not "
+            f"verified ({unknown}). Import a verified definition to score these answers."
+        ),
+        definition_version=result.definition_version,
+        scoring_version=result.scoring_version,
+    )

@@ -10,7 +10,7 @@ from scoring.rules import Score
 
 
 def test_exports() -> None:
-    assert scoring.SCORING_CODES == ("prfq", "mors_sf", "asq_se2")
+    assert scoring.SCORING_CODES == ("prfq", "mors_sf", "asq_se2", "p_prfq")
     assert scoring.Score is Score
     assert issubclass(scoring.DefinitionError, ValueError)
     for module in ("asq_age", "change", "definitions", "loaf", "rules", "errors"):
