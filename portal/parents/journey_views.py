@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.parents import parent_session
-from questionnaires.models import ResponseStatus
+from questionnaires.models import ResponseStatus, Stage
 from questionnaires.parent_steps import ResponseSteps
 from questionnaires.selectors import entry
 from questionnaires.selectors.instruments import current_definitions
@@ -55,6 +55,8 @@ def welcome(request: HttpRequest) -> HttpResponse:
             "measures": measures,
             "service": invitation.episode.family.service,
             "return_code": parent_session.return_code(request),
+            # The plan chose the pregnancy set: say the other questions come after the birth.
+            "pregnancy": invitation.stage == Stage.ANTENATAL,
         },
     )
 

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from portal.staff.family_forms import LoafForm, RecordBirthForm
 from questionnaires import charts
-from questionnaires.models import Episode, Invitation, Stage, Timepoint
+from questionnaires.models import Episode, Family, Invitation, Stage, Timepoint
 from questionnaires.selectors.instruments import questionnaire_names
 from questionnaires.selectors.plans import postnatal_baseline_from
 from questionnaires.statuses import REVOCABLE, InvitationStatus, can_resend, invitation_status
@@ -99,11 +99,13 @@ def birth_prefix(episode: Episode) -> str:
     return f"birth-{episode.pk.hex[:8]}"
 
 
-def birth_panel(episode: Episode, form: RecordBirthForm | None) -> BirthPanel | None:
+def birth_panel(
+    episode: Episode, family: Family, form: RecordBirthForm | None
+) -> BirthPanel | None:
     starts = [i for i in episode.invitations.all() if i.timepoint == Timepoint.T1]
     if episode.closed_on or not any(i.stage == Stage.ANTENATAL for i in starts):
         return None
-    dob = episode.family.infant_dob
+    dob = family.infant_dob
     if dob is None or dob > timezone.localdate():
         return BirthPanel(form or RecordBirthForm(prefix=birth_prefix(episode)), None, False)
     offered = any(i.stage == Stage.POSTNATAL and i.revoked_at is None for i in starts)
@@ -153,7 +155,7 @@ def episode_sections(
                 shown,
                 form,
                 issue_actions(episode_summary),
-                birth_panel(episode, (birth_forms or {}).get(episode.pk)),
+                birth_panel(episode, summary.family, (birth_forms or {}).get(episode.pk)),
             )
         )
     return sections

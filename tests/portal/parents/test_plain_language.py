@@ -263,6 +263,23 @@ def walk_journey(service: Service) -> dict[str, str]:
     journey.keep("sent", sent)
     assert "Your answers have been sent" in sent.content.decode()
 
+    # Issue 19: a parent who gives a due date gets the pregnancy set and its explainers.
+    expecting = factories.family(service, infant_age_days=None)
+    pregnancy_episode = families.open_episode(expecting, "psychotherapy", fam.created_at.date())
+    pregnant = Client()
+    link = invitations.issue_invitation(pregnancy_episode, "T1")
+    journey.keep("welcome (pregnancy)", pregnant.get(f"/p/{link.token}", follow=True))
+    page = pregnant.post(reverse("parents:welcome"), follow=True)
+    pregnancy_response = Response.objects.get(invitation=link.invitation)
+    while True:
+        step_name = _path(page).rstrip("/").rsplit("/", 1)[-1]
+        step = ResponseSteps(Response.objects.get(pk=pregnancy_response.pk)).by_name[step_name]
+        html = journey.keep(f"{step.kind} {step_name} (pregnancy)", page)
+        if step.kind == Kind.ITEM:
+            break
+        fields = {"consent": "yes"} if step.kind == Kind.CONSENT else {}
+        page = pregnant.post(_path(page), _step_post(html, step_name, **fields), follow=True)
+
     # Opening the same link again after sending.
     journey.keep("already sent", Client().get(f"/p/{issued.token}", follow=True))
 
@@ -346,6 +363,9 @@ def test_the_journey_reaches_every_kind_of_parent_page(pages: dict[str, str]) ->
         "explain prfq-about",
         "explain mors_sf-about",
         "explain asq_se2-about",
+        "welcome (pregnancy)",
+        "explain p_prfq-about (pregnancy)",
+        "item p_prfq-1 (pregnancy)",
         "item prfq-1",
         "item mors_sf-1",
         "item asq_se2-",
@@ -459,3 +479,13 @@ def test_a_wordy_block_fails_with_the_reason() -> None:
         "practitioners systematically evaluate questionnaire responses to determine eligibility."
     )
     assert problems_with(wordy)
+
+
+def test_the_pregnancy_welcome_explains_the_set_for_pregnancy(pages: dict[str, str]) -> None:
+    welcome = pages["welcome (pregnancy)"]
+    assert "These questions are for while you are pregnant." in welcome
+    assert "How you think about your baby in pregnancy" in welcome
+    assert "It takes about five minutes." in welcome  # one set: its own time, not 20 minutes
+    assert "pregnant" not in pages["welcome"]
+    explainer = pages["explain p_prfq-about (pregnancy)"]
+    assert "the baby you are expecting" in explainer

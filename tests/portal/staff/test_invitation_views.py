@@ -224,8 +224,10 @@ def test_a_baby_not_born_yet_gets_a_note_on_the_issued_page(
     episode = factories.episode(factories.service_of(clinician), clinician, infant_age_days=None)
     sign_in(client, clinician)
     page = _issue(client, episode, "T1").content.decode()
-    assert "ASQ:SE-2 left out: the baby is not born yet." in page
-    assert "<li>ASQ:SE-2</li>" not in page
+    # The plan's pregnancy set, and the reason each born-baby measure waits.
+    assert "<li>P-PRFQ</li>" in page
+    assert "MORS-SF is asked after the birth; it asks about the baby&#x27;s warmth" in page
+    assert "<li>ASQ:SE-2</li>" not in page and "<li>PRFQ</li>" not in page
 
 
 def test_the_plain_token_and_code_are_stored_nowhere(client: Client, clinician: StaffUser) -> None:

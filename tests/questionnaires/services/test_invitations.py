@@ -15,12 +15,16 @@ def test_invitation_records_its_set_expiry_and_notes(service: Service) -> None:
     episode = families.open_episode(family, Programme.PSYCHOTHERAPY, timezone.localdate())
     issued = invitations.issue_invitation(episode, Timepoint.T1, valid_days=28)
     invitation = issued.invitation
-    assert invitation.instruments == ["prfq", "mors_sf"]
-    assert invitation.instrument_notes == ["ASQ:SE-2 left out: the baby is not born yet."]
+    # A due date and no birth: the plan's pregnancy set, and why the others wait.
+    assert invitation.instruments == ["p_prfq"]
+    assert invitation.stage == "antenatal"
+    assert invitation.plan_version == "2026.1"
+    assert invitation.instrument_notes[0] == (
+        "PRFQ is asked after the birth; its questions are about a baby who is born."
+    )
     expected = timezone.now() + timedelta(days=28)
     assert abs((invitation.expires_at - expected).total_seconds()) < 60
     response = responses.open_response(invitation)
     assert [m.instrument.code for m in response.measures.select_related("instrument")] == [
-        "prfq",
-        "mors_sf",
+        "p_prfq"
     ]
