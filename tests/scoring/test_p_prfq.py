@@ -88,7 +88,8 @@ def _verified(**changes: Any) -> scoring.Definition:
 
 def test_a_verified_definition_scores_factor_means_worked_by_hand() -> None:
     definition = _verified()
-    answers = {str(n): v for n, v in zip(range(1, 15), [7, 2, 5, 4, 6, 1, 3, 5, 6, 7, 2, 2, 3, 4])}
+    given = [7, 2, 5, 4, 6, 1, 3, 5, 6, 7, 2, 2, 3, 4]
+    answers = {str(n): v for n, v in enumerate(given, start=1)}
     result = scoring.score("p_prfq", answers, definition=definition)
     # OMS = items 1-5 with item 2 reversed (8 - 2 = 6): (7 + 6 + 5 + 4 + 6) / 5 = 28 / 5 = 5.6
     # RFC = items 6-10 with item 9 reversed (8 - 6 = 2): (1 + 3 + 5 + 2 + 7) / 5 = 18 / 5 = 3.6

@@ -241,9 +241,7 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     # Issue 19: recording the birth (this table's empty form is invalid), then offering the
     # postnatal baseline (this episode began after the birth: refused, back to the record).
     ("staff/episodes/<uuid:episode_id>/birth", "POST"): acted(CASE_RECORD, "invalid"),
-    ("staff/episodes/<uuid:episode_id>/postnatal-baseline", "POST"): acted(
-        CASE_RECORD, "redirect"
-    ),
+    ("staff/episodes/<uuid:episode_id>/postnatal-baseline", "POST"): acted(CASE_RECORD, "redirect"),
     ("staff/invitations/<uuid:invitation_id>/resend", "POST"): CASE_RECORD,
     ("staff/invitations/<uuid:invitation_id>/revoke", "POST"): acted(CASE_RECORD, "redirect"),
     ("staff/groups/", "GET"): GROUP_PAGE,

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from questionnaires.models import AuditEvent, Episode, Invitation, Stage, StaffUser, Timepoint
+from questionnaires.models import AuditEvent, Episode, Invitation, StaffUser, Stage, Timepoint
 from tests.conftest import ClientResponse, sign_in
 from tests.questionnaires import factories
 

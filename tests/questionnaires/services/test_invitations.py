@@ -25,6 +25,4 @@ def test_invitation_records_its_set_expiry_and_notes(service: Service) -> None:
     expected = timezone.now() + timedelta(days=28)
     assert abs((invitation.expires_at - expected).total_seconds()) < 60
     response = responses.open_response(invitation)
-    assert [m.instrument.code for m in response.measures.select_related("instrument")] == [
-        "p_prfq"
-    ]
+    assert [m.instrument.code for m in response.measures.select_related("instrument")] == ["p_prfq"]
