@@ -210,15 +210,26 @@ def _item_answers(
     return rows
 
 
+REFUSED_SEE_BELOW = "The reason is below the table"
+UNVERIFIED_MARK = " (unverified)"
+# A direction the definition marks unverified is not shown as if it were known.
+UNVERIFIED_DIRECTION = "Not verified: see the licensed scoring guide"
+
+
 def _subscale_result(measure: Measure, score: Score | None) -> SubscaleResult:
     value = score.subscales.get(measure.code) if score else None
     missing = tuple(n for n in (score.missing if score else ()) if n in measure.items)
     reason = ""
     if score is None:
         reason = NO_STORED_SCORE
-    elif value is None:
+    elif value is None and missing:
         reason = f"{len(missing)} of {len(measure.items)} questions not answered"
+    elif value is None:
+        # Every question answered and still no number: the definition refused (its scoring
+        # keys are unverified); the measure's own reason says why, once, below the table.
+        reason = REFUSED_SEE_BELOW
     assert measure.range is not None  # every subscale has a range (definition schema)
+    unverified = measure.confidence == "unverified"
     prorated = Flag(FlagKind.PRORATED, subscale=measure.code)
     return SubscaleResult(
         code=measure.code,
@@ -226,8 +237,8 @@ def _subscale_result(measure: Measure, score: Score | None) -> SubscaleResult:
         value=value,
         shown=format_score(value, measure.unit),
         unit=measure.unit,
-        range=range_words(*measure.range),
-        direction=direction_words(measure),
+        range=range_words(*measure.range) + (UNVERIFIED_MARK if unverified else ""),
+        direction=UNVERIFIED_DIRECTION if unverified else direction_words(measure),
         interpretation=measure.interpretation,
         prorated=bool(score and prorated in score.flags),
         missing_items=missing,
