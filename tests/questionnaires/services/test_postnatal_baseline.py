@@ -4,12 +4,24 @@ both baselines, labelled, and change pairs only the same questionnaire, naming i
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
-from questionnaires.models import AuditEvent, Episode, Invitation, Service, Stage, Timepoint
+from questionnaires.models import (
+    AuditEvent,
+    Episode,
+    Invitation,
+    Service,
+    StaffUser,
+    Stage,
+    Timepoint,
+)
+from questionnaires.pdf.family_report import family_report_pdf
 from questionnaires.selectors.family_record import family_summary
 from questionnaires.services import baselines, invitations, responses
 from questionnaires.summary.change_rows import NotComparable, compare_measures
@@ -153,3 +165,24 @@ def test_change_refuses_a_pregnancy_p_prfq_against_a_postnatal_prfq(service: Ser
         "P-PRFQ and PRFQ are different questionnaires: change is only measured between answers "
         "to the same questionnaire."
     )
+
+
+def test_the_pdf_report_names_each_baseline_and_what_was_not_compared(
+    service: Service, clinician: StaffUser
+) -> None:
+    episode = _pregnant_episode(service)
+    factories.send(episode, Timepoint.T1, PREGNANCY)
+    baselines.record_birth(episode, timezone.localdate() - timedelta(days=50), 0, None)
+    episode.family.refresh_from_db()
+    _answer(
+        baselines.offer_postnatal_baseline(episode, None).invitation,
+        {"prfq": factories.PRFQ_ALL},
+    )
+    factories.send(episode, Timepoint.T2, {"prfq": factories.PRFQ_ALL})
+    summary = family_summary(episode.family)
+    content = family_report_pdf(summary, clinician, timezone.now())
+    reader = PdfReader(io.BytesIO(content))
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    assert "Start (T1), in pregnancy" in text and "Postnatal baseline (T1)" in text
+    assert "From: Postnatal baseline (T1), sent " in text
+    assert "P-PRFQ at Start (T1), in pregnancy: the end answers have no P-PRFQ" in text
