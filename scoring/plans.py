@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from scoring.definitions import format_path
+from scoring.definitions import format_path, shipped_paths
 from scoring.errors import DefinitionError
 
 DEFAULT_PLAN_PATH = Path(__file__).resolve().parent / "plans" / "default.yaml"
@@ -281,6 +281,5 @@ def load_plan(
 
 @functools.cache
 def default_plan() -> Plan:
-    from scoring.definitions import shipped_paths
-
+    """The shipped plan, checked against the shipped questionnaires (no database needed)."""
     return load_plan(DEFAULT_PLAN_PATH, shipped_paths())

@@ -97,6 +97,11 @@ class EpisodeSummary:
     # What could not be compared, and why (a pregnancy P-PRFQ has no postnatal P-PRFQ).
     unpaired: list[str] = field(default_factory=list)
 
+    @property
+    def several_baselines(self) -> bool:
+        """Start answers both in pregnancy and after the birth: each change names its own."""
+        return sum(t.timepoint == Timepoint.T1 for t in self.timepoints) > 1
+
     def timepoint(self, code: str) -> TimepointResult | None:
         return next((t for t in self.timepoints if t.timepoint == code), None)
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, expect
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from questionnaires.models import Response, ResponseStatus, ScoreRecord, StaffUser, Stage
-from questionnaires.services import invitations
+from questionnaires.services import baselines, invitations, responses
 from tests.browser.conftest import PHONE, BrowserPage, assert_accessible, fits_a_phone, sign_in
 from tests.browser.journey import go_through
 from tests.questionnaires import factories
@@ -116,3 +117,36 @@ def test_pregnancy_set_then_birth_then_postnatal_baseline_on_a_phone(
         parent.screenshot("pregnancy-postnatal-first-questions-phone")
     finally:
         parent_context.close()
+
+
+def test_record_with_both_baselines_and_like_with_like_change(
+    desktop: BrowserPage, clinician: StaffUser
+) -> None:
+    episode = factories.episode(factories.service_of(clinician), clinician, infant_age_days=None)
+    factories.send(episode, "T1", {"p_prfq": {str(n): "4" for n in range(1, 15)}})
+    baselines.record_birth(episode, timezone.localdate() - timedelta(days=50), 0, clinician)
+    episode.family.refresh_from_db()
+    offered = baselines.offer_postnatal_baseline(episode, clinician).invitation
+    start = responses.open_response(offered)
+    responses.record_consent(start, True)
+    factories.answer_all(
+        start, {"prfq": factories.PRFQ_ALL, "mors_sf": factories.mors_answers("3", "2")}
+    )
+    responses.submit_response(start)
+    factories.send(
+        episode,
+        "T2",
+        {"prfq": {str(n): "5" for n in range(1, 19)}, "mors_sf": factories.mors_answers("4", "1")},
+    )
+
+    sign_in(desktop, "alice")
+    desktop.goto(f"/staff/families/{episode.family_id}")
+    main = desktop.page.inner_text("main")
+    assert "Start (T1), in pregnancy answers" in main
+    assert "Postnatal baseline (T1) answers" in main
+    assert "From: Postnatal baseline (T1), sent" in main
+    assert "P-PRFQ at Start (T1), in pregnancy: the end answers have no P-PRFQ" in main
+    assert_accessible(desktop)
+    desktop.screenshot("pregnancy-record-both-baselines-desktop")
+    fits_a_phone(desktop, "pregnancy-record-both-baselines")
+    assert desktop.console_errors == []
