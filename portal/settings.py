@@ -339,3 +339,41 @@ LOGGING = {
         },
     },
 }
+
+# --- Messaging (issue 14): GOV.UK Notify, email, the outbox worker, reminders -----------------
+# GOV.UK Notify is used when NOTIFY_API_KEY and the template ids are set; otherwise invitations
+# and reminders go by email through Django's email backend (SMTP), and texts cannot be sent.
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_TEMPLATES = {
+    "sms_invitation": os.environ.get("NOTIFY_TEMPLATE_SMS_INVITATION", ""),
+    "sms_reminder": os.environ.get("NOTIFY_TEMPLATE_SMS_REMINDER", ""),
+    "email_invitation": os.environ.get("NOTIFY_TEMPLATE_EMAIL_INVITATION", ""),
+    "email_reminder": os.environ.get("NOTIFY_TEMPLATE_EMAIL_REMINDER", ""),
+    "email_alert": os.environ.get("NOTIFY_TEMPLATE_EMAIL_ALERT", ""),
+}
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+# Reminders after these days when a link is not opened or not finished (at most two), sent
+# only between these local hours.
+MESSAGE_REMINDER_DAYS = tuple(
+    int(day) for day in os.environ.get("MESSAGE_REMINDER_DAYS", "3,7").split(",") if day.strip()
+)[:2]
+MESSAGE_SEND_FROM_HOUR = env_int("MESSAGE_SEND_FROM_HOUR", 9)
+MESSAGE_SEND_UNTIL_HOUR = env_int("MESSAGE_SEND_UNTIL_HOUR", 20)
+# Psychotherapy's end (T2) is planned this many weeks after the episode opens (editable).
+T2_DEFAULT_WEEKS = env_int("T2_DEFAULT_WEEKS", 20)
+# The worker: attempts before a message is given up, seconds between loops, lease length.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_POLL_SECONDS = env_int("OUTBOX_POLL_SECONDS", 5)
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 120)
+# /healthz/worker says "not alive" after this many seconds without a heartbeat.
+WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 120)

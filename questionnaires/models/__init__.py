@@ -16,6 +16,18 @@ from questionnaires.models.groups import (
 )
 from questionnaires.models.instruments import InstrumentVersion
 from questionnaires.models.loaf import LoafPart, LoafRating
+from questionnaires.models.messaging import (
+    CaseloadVisit,
+    ChannelChoice,
+    Contact,
+    DeliveryStatus,
+    MessageChannel,
+    MessageKind,
+    MessageState,
+    OutboundMessage,
+    T2Plan,
+    WorkerHeartbeat,
+)
 from questionnaires.models.organisation import Service, StaffUser
 from questionnaires.models.plans import PlanVersion
 from questionnaires.models.ratelimit import RateLimitBucket
@@ -54,4 +66,14 @@ __all__ = [
     "Timepoint",
     "LoafPart",
     "LoafRating",
+    "CaseloadVisit",
+    "ChannelChoice",
+    "Contact",
+    "DeliveryStatus",
+    "MessageChannel",
+    "MessageKind",
+    "MessageState",
+    "OutboundMessage",
+    "T2Plan",
+    "WorkerHeartbeat",
 ]

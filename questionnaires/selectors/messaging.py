@@ -1,0 +1,226 @@
+"""Reads for messaging (issue 14): what the worker must plan, a family's messages and contact
+as the record shows them, the overdue end (T2) list, and the worker's health."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from questionnaires.models import (
+    Answer,
+    ChannelChoice,
+    Contact,
+    Episode,
+    Family,
+    GroupParticipant,
+    Invitation,
+    MessageKind,
+    MessageState,
+    OutboundMessage,
+    Programme,
+    Response,
+    ResponseStatus,
+    ScoreRecord,
+    StaffUser,
+    T2Plan,
+    Timepoint,
+    WorkerHeartbeat,
+)
+from questionnaires.summary.flag_words import CASELOAD_SHOWS, CaseloadShows, read_stored
+
+ALERT_LOOKBACK = timedelta(days=7)
+
+
+def invitations_becoming_available(today: date) -> QuerySet[Invitation]:
+    """Links planned for a later day whose day has come, for parents who agreed to messages,
+    that no message has been queued for yet."""
+    wants_messages = Contact.objects.filter(episode=OuterRef("episode")).exclude(
+        channel=ChannelChoice.NEITHER
+    )
+    return (
+        Invitation.objects.filter(
+            available_from__isnull=False,
+            available_from__lte=today,
+            available_from__gte=today - timedelta(days=14),
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            episode__closed_on__isnull=True,
+        )
+        .filter(Exists(wants_messages))
+        .exclude(Exists(OutboundMessage.objects.filter(invitation=OuterRef("pk"))))
+        .exclude(
+            response__status__in=[ResponseStatus.SUBMITTED, ResponseStatus.DECLINED],
+        )
+        .select_related("episode__family")
+    )
+
+
+def flagged_responses_to_alert(
+    now: datetime,
+) -> list[tuple[uuid.UUID, Invitation, StaffUser]]:
+    """Answers sent in the last week with a clinical flag (ASQ:SE-2 above its cut-off or in the
+    monitoring zone, an overall question answered yes, a concern ticked) whose clinician has not
+    been alerted: (response id, its invitation, the episode's clinician)."""
+    recent = Response.objects.filter(
+        status=ResponseStatus.SUBMITTED,
+        submitted_at__gte=now - ALERT_LOOKBACK,
+        invitation__episode__clinician__isnull=False,
+    ).exclude(
+        invitation__messages__kind=MessageKind.ALERT,
+    )
+    ids = list(recent.values_list("pk", flat=True)[:200])
+    if not ids:
+        return []
+    flagged: set[uuid.UUID] = set()
+    for response_id, texts in ScoreRecord.objects.filter(
+        is_current=True, measure__response_id__in=ids
+    ).values_list("measure__response_id", "flags"):
+        known, unknown = read_stored(str(text) for text in texts or [])
+        if unknown or any(CASELOAD_SHOWS.get(flag.kind) == CaseloadShows.TAG for flag in known):
+            flagged.add(response_id)
+    flagged.update(
+        Answer.objects.filter(concern=True, measure__response_id__in=ids).values_list(
+            "measure__response_id", flat=True
+        )
+    )
+    found = []
+    for response in Response.objects.filter(pk__in=flagged).select_related(
+        "invitation__episode__family", "invitation__episode__clinician"
+    ):
+        invitation = response.invitation
+        if invitation is None or invitation.episode.clinician is None:
+            continue
+        found.append((response.pk, invitation, invitation.episode.clinician))
+    return found
+
+
+# --- The family record ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    kind: str
+    channel: str
+    state: str
+    delivery_status: str
+    due_at: datetime
+    sent_at: datetime | None
+    status_at: datetime | None
+    note: str
+    timepoint: str
+
+
+def family_messages(family: Family) -> list[MessageRow]:
+    """Messages to the parent (not clinician alerts), newest due first."""
+    rows = (
+        OutboundMessage.objects.filter(family=family)
+        .exclude(kind=MessageKind.ALERT)
+        .select_related("invitation")
+        .order_by("-due_at")[:20]
+    )
+    return [
+        MessageRow(
+            row.kind,
+            row.channel,
+            row.state,
+            row.delivery_status,
+            row.due_at,
+            row.sent_at,
+            row.status_at,
+            row.note,
+            row.invitation.timepoint if row.invitation else "",
+        )
+        for row in rows
+    ]
+
+
+def open_episode_contact(family: Family) -> tuple[Episode | None, Contact | None, T2Plan | None]:
+    """The family's open episode, with its contact and T2 plan when recorded."""
+    episode = (
+        Episode.objects.filter(family=family, closed_on__isnull=True).order_by("-opened_on").first()
+    )
+    if episode is None:
+        return None, None, None
+    return (
+        episode,
+        Contact.objects.filter(episode=episode).first(),
+        T2Plan.objects.filter(episode=episode).first(),
+    )
+
+
+# --- Overdue end (T2) -------------------------------------------------------------------------
+
+
+def default_t2_date(episode: Episode) -> date:
+    """Together Time: the group's last session (weekly sessions from its start); otherwise the
+    configured number of weeks after the episode opened."""
+    if episode.programme == Programme.TOGETHER_TIME:
+        participant = (
+            GroupParticipant.objects.filter(episode=episode).select_related("group").first()
+        )
+        if participant is not None:
+            group = participant.group
+            return group.start_date + timedelta(weeks=max(group.sessions - 1, 0))
+    return episode.opened_on + timedelta(weeks=settings.T2_DEFAULT_WEEKS)
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    family_id: uuid.UUID
+    label: str
+    planned_on: date
+    days_waiting: int
+
+
+def overdue_t2(families: QuerySet[Family], today: date) -> list[OverdueRow]:
+    """Open episodes whose planned end (T2) date (set by the clinician, else the programme's
+    default) has passed and whose T2 answers have not been sent: who is waiting, since when."""
+    t2_sent = Response.objects.filter(
+        invitation__episode=OuterRef("pk"),
+        invitation__timepoint=Timepoint.T2,
+        status=ResponseStatus.SUBMITTED,
+    )
+    episodes = (
+        Episode.objects.filter(family__in=families, closed_on__isnull=True)
+        .exclude(Exists(t2_sent))
+        .select_related("family", "t2_plan")
+    )
+    rows = []
+    for episode in episodes:
+        plan = getattr(episode, "t2_plan", None)
+        planned = plan.planned_on if plan is not None else default_t2_date(episode)
+        if planned < today:
+            rows.append(
+                OverdueRow(episode.family_id, episode.family.label, planned, (today - planned).days)
+            )
+    return sorted(rows, key=lambda row: row.planned_on)
+
+
+# --- Health -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkerHealth:
+    alive: bool
+    seconds_since_heartbeat: float | None
+    oldest_waiting_seconds: float | None
+
+
+def worker_health(stale_after: int, now: datetime | None = None) -> WorkerHealth:
+    now = now or timezone.now()
+    last = WorkerHeartbeat.objects.aggregate(latest=Max("beat_at"))["latest"]
+    oldest = OutboundMessage.objects.filter(
+        Q(state__in=[MessageState.QUEUED, MessageState.HANDED_OVER]),
+        next_attempt_at__lte=now,
+    ).aggregate(oldest=Min("due_at"))["oldest"]
+    since = (now - last).total_seconds() if last else None
+    return WorkerHealth(
+        alive=since is not None and since <= stale_after,
+        seconds_since_heartbeat=round(since, 1) if since is not None else None,
+        oldest_waiting_seconds=round((now - oldest).total_seconds(), 1) if oldest else None,
+    )
