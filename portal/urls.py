@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
-from portal import views
+from portal import health_views, views
 
 # DEP-2, AUTH-3: the admin site too needs the second factor, not only a password.
 admin.site.__class__ = OTPAdminSite
@@ -11,6 +11,7 @@ admin.site.__class__ = OTPAdminSite
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/worker", health_views.worker, name="healthz_worker"),
     path("accessibility", views.accessibility, name="accessibility"),
     path("privacy", views.privacy, name="privacy"),
     path("staff/groups/", include("portal.staff.group_urls")),

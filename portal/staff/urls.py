@@ -4,10 +4,12 @@ from portal.staff import (
     account_views,
     audit_views,
     caseload_views,
+    contact_views,
     export_views,
     family_views,
     invitation_views,
     mfa_views,
+    overdue_views,
     passkey_views,
     retention_views,
     staff_account_views,
@@ -47,6 +49,10 @@ urlpatterns = [
         name="passkey_authentication_complete",
     ),
     path("caseload", caseload_views.caseload, name="caseload"),
+    # Issue 14: a parent's contact details and the end (T2) date; families waiting for T2.
+    path("episodes/<uuid:episode_id>/contact", contact_views.contact_save, name="contact_save"),
+    path("episodes/<uuid:episode_id>/t2", contact_views.t2_save, name="t2_save"),
+    path("overdue-t2", overdue_views.overdue_t2_list, name="overdue_t2"),
     # LOG-3: the service's audit trail, for its lead and administrator (CSV with ?download=csv).
     path("audit", audit_views.audit_trail, name="audit"),
     # The MHSDS-shaped scores export, for the service lead (docs/mhsds.md).

@@ -122,7 +122,7 @@ def family_messages(family: Family) -> list[MessageRow]:
         .exclude(kind=MessageKind.ALERT)
         .select_related("invitation")
         .order_by("-due_at")[:20]
-    )
+    )  # one query
     return [
         MessageRow(
             row.kind,
@@ -171,8 +171,7 @@ def default_t2_date(episode: Episode) -> date:
 
 @dataclass(frozen=True)
 class OverdueRow:
-    family_id: uuid.UUID
-    label: str
+    family: Family
     planned_on: date
     days_waiting: int
 
@@ -195,9 +194,7 @@ def overdue_t2(families: QuerySet[Family], today: date) -> list[OverdueRow]:
         plan = getattr(episode, "t2_plan", None)
         planned = plan.planned_on if plan is not None else default_t2_date(episode)
         if planned < today:
-            rows.append(
-                OverdueRow(episode.family_id, episode.family.label, planned, (today - planned).days)
-            )
+            rows.append(OverdueRow(episode.family, planned, (today - planned).days))
     return sorted(rows, key=lambda row: row.planned_on)
 
 
@@ -223,4 +220,45 @@ def worker_health(stale_after: int, now: datetime | None = None) -> WorkerHealth
         alive=since is not None and since <= stale_after,
         seconds_since_heartbeat=round(since, 1) if since is not None else None,
         oldest_waiting_seconds=round((now - oldest).total_seconds(), 1) if oldest else None,
+    )
+
+
+# --- The family record's messaging panel ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MessagingPanel:
+    episode: Episode
+    contact: Contact | None
+    t2_planned_on: date
+    t2_planned_by_default: bool
+    messages: list[MessageRow]
+    t2_scheduled: bool
+
+
+def messaging_panel(family: Family) -> MessagingPanel | None:
+    """The open episode's contact, planned end (T2) date and messages, in three queries (four
+    for a Together Time parent): None when no episode is open."""
+    episode = (
+        Episode.objects.filter(family=family, closed_on__isnull=True)
+        .select_related("contact", "t2_plan", "family")
+        .order_by("-opened_on")
+        .first()
+    )
+    if episode is None:
+        return None
+    contact = getattr(episode, "contact", None)
+    plan = getattr(episode, "t2_plan", None)
+    messages = family_messages(family)
+    return MessagingPanel(
+        episode=episode,
+        contact=contact,
+        t2_planned_on=plan.planned_on if plan is not None else default_t2_date(episode),
+        t2_planned_by_default=plan is None,
+        messages=messages,
+        t2_scheduled=any(
+            row.kind == MessageKind.T2
+            and row.state not in (MessageState.CANCELLED, MessageState.FAILED)
+            for row in messages
+        ),
     )

@@ -68,7 +68,7 @@ def test_two_workers_on_postgresql_never_send_twice(
         for n in (1, 2)
     ]
     outputs = [worker.communicate(timeout=120) for worker in workers]
-    for worker, (out, err) in zip(workers, outputs, strict=True):
+    for worker, (_out, err) in zip(workers, outputs, strict=True):
         assert worker.returncode == 0, err
     references = Counter(n["reference"] for n in notify.sent)
     assert len(references) == MESSAGES

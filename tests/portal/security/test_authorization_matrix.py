@@ -199,6 +199,8 @@ def acted(row: dict[str, str], outcome: str) -> dict[str, str]:
 MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("", "GET"): PUBLIC,
     ("healthz", "GET"): PUBLIC,
+    # Issue 14: the worker's health, for monitoring; no worker runs here, so "not alive" (503).
+    ("healthz/worker", "GET"): policy("503"),
     ("accessibility", "GET"): PUBLIC,
     ("privacy", "GET"): PUBLIC,
     ("staff/login", "GET"): STAFF_LOGIN,
@@ -214,6 +216,11 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("staff/mfa/passkeys/authentication/begin", "POST"): PASSKEY_USE,
     ("staff/mfa/passkeys/authentication/complete", "POST"): acted(PASSKEY_USE, "invalid"),
     ("staff/caseload", "GET"): CASE_PAGE,
+    # Issue 14: contact details and the end (T2) date (this table's empty form: refused, back to
+    # the record), and the families waiting for T2.
+    ("staff/episodes/<uuid:episode_id>/contact", "POST"): acted(CASE_RECORD, "redirect"),
+    ("staff/episodes/<uuid:episode_id>/t2", "POST"): acted(CASE_RECORD, "redirect"),
+    ("staff/overdue-t2", "GET"): CASE_PAGE,
     ("staff/families", "GET"): CASE_PAGE,
     ("staff/families/new", "GET"): CASE_PAGE,
     ("staff/audit", "GET"): AUDIT_PAGE,
