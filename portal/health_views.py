@@ -1,5 +1,5 @@
 """`/healthz/worker`: whether the background worker is alive and how long the oldest waiting
-message has waited (issue 14, MSG-1). No personal data; for monitoring."""
+message has waited (issue 14, MSG-3). No personal data; for monitoring."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.models import ChannelChoice
-from questionnaires.services.contacts import InvalidMobile, normalise_uk_mobile
+from questionnaires.services import contacts
 
 INVALID_MOBILE = _("Enter a UK mobile number, like 07700 900 982")
 NEEDS_MOBILE = _("Enter a mobile number, or choose another way")
@@ -37,8 +37,8 @@ class ContactForm(forms.Form):
         if not mobile:
             return ""
         try:
-            return normalise_uk_mobile(mobile)
-        except InvalidMobile:
+            return contacts.normalise_uk_mobile(mobile)
+        except contacts.InvalidMobile:
             raise forms.ValidationError(INVALID_MOBILE) from None
 
     def clean(self) -> dict[str, Any]:

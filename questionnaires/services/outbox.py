@@ -1,4 +1,4 @@
-"""The outbox and its worker (issue 14, MSG-1): one row per message, one reason per row (a
+"""The outbox and its worker (issue 14, MSG-3): one row per message, one reason per row (a
 unique idempotency key), sent by `manage.py run_worker`.
 
 A worker claims due rows with a lease: on PostgreSQL `SELECT … FOR UPDATE SKIP LOCKED` inside a

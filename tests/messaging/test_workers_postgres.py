@@ -1,4 +1,4 @@
-"""Two worker processes on PostgreSQL share the queue and never send a message twice (MSG-1):
+"""Two worker processes on PostgreSQL share the queue and never send a message twice (MSG-3):
 `manage.py run_worker --until-empty` twice at once against the test database, counting what
 the local Notify received."""
 

@@ -1,4 +1,4 @@
-"""The background worker (MSG-1): sends what the outbox holds, plans T2 links, reminders and
+"""The background worker (MSG-3): sends what the outbox holds, plans T2 links, reminders and
 clinician alerts, and asks GOV.UK Notify for delivery statuses. Run one or more anywhere that
 reaches the database: on PostgreSQL they share the queue without sending anything twice.
 
