@@ -33,6 +33,10 @@ run: setup
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	# The background worker (texts, emails, reminders, scheduled T2) runs beside the site and
+	# stops with it: the trap ends it however runserver ends (Ctrl-C included).
+	$(RUN_ENV) $(BIN)/python manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
 
 # Demo mode: the code a demo account's authenticator would show now (see what `make run` prints).

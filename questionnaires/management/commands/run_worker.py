@@ -13,6 +13,7 @@ import os
 import signal
 import socket
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,13 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from questionnaires.services import outbox
+
+
+def _nap(seconds: float, stopping: Callable[[], bool]) -> None:
+    """Sleep between passes, waking at once when asked to stop."""
+    deadline = time.monotonic() + seconds
+    while not stopping() and time.monotonic() < deadline:
+        time.sleep(0.2)
 
 
 class Command(BaseCommand):
@@ -51,11 +59,11 @@ class Command(BaseCommand):
                 self.stderr.write(f"worker pass failed: {type(error).__name__}")
                 if options["once"] or options["until_empty"]:
                     raise
-                time.sleep(settings.OUTBOX_POLL_SECONDS)
+                _nap(settings.OUTBOX_POLL_SECONDS, lambda: stopping)
                 continue
             total += result.handled
             if options["once"] or (options["until_empty"] and result.handled == 0):
                 break
             if not options["until_empty"]:
-                time.sleep(settings.OUTBOX_POLL_SECONDS)
+                _nap(settings.OUTBOX_POLL_SECONDS, lambda: stopping)
         self.stdout.write(f"worker {name} handled {total} message(s)")
