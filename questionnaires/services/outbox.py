@@ -269,7 +269,7 @@ def _destination(message: OutboundMessage) -> _Destination | None:
 
 def _no_longer_needed(message: OutboundMessage) -> str:
     """Why a message to a parent must not go now (sent, revoked, closed), or ""."""
-    if message.kind == MessageKind.ALERT:
+    if message.kind == MessageKind.ALERT or message.invitation_id is None:
         return ""
     invitation = Invitation.objects.select_related("episode").get(pk=message.invitation_id)
     if invitation.revoked_at is not None:

@@ -74,7 +74,7 @@ def test_a_scheduled_t2_is_sent_on_its_date_to_notify(
     assert fields["service_name"] == service.name
     assert fields["contact_line"] == "Call 01234 000000"
     # The link in the text is the invitation's current one; the code is its code.
-    invitation = Invitation.objects.get(pk=message.invitation_id)
+    invitation = Invitation.objects.get(messages=message)
     assert invitation.token_hash == credentials.credential_hash(token_of(fields["link"]))
     assert invitation.short_code_hash == credentials.credential_hash(fields["code"])
     message.refresh_from_db()
@@ -112,7 +112,7 @@ def test_reminders_follow_on_the_configured_days_and_stop_when_the_parent_sends(
     assert reminder["reference"] == f"reminder:{message.invitation_id}:1"
     assert reminder["template_id"] == settings.NOTIFY_TEMPLATES["sms_reminder"]
     # The parent opens the newest link and sends their answers.
-    invitation = Invitation.objects.get(pk=message.invitation_id)
+    invitation = Invitation.objects.get(messages=message)
     with time_machine.travel(at(start + timedelta(days=4), 11), tick=True):
         response = responses.open_response(invitation)
         responses.record_consent(response, True)
