@@ -15,7 +15,9 @@ from portal.security.access import role_required, staff_user
 from portal.staff.family_forms import CaseloadFilterForm
 from questionnaires.roles import CASE_ROLES
 from questionnaires.selectors.caseload import caseload_queryset, caseload_rows
-from questionnaires.services import audit
+from questionnaires.selectors.messaging import new_answers_since
+from questionnaires.selectors.scope import families_for
+from questionnaires.services import audit, caseload_visits
 
 FAMILIES_PER_PAGE = 25
 
@@ -32,7 +34,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
     # LOG-1: which families the page listed (ids only; never the search text).
     audit.record_caseload_view(request.user, list(page), page.number, filtered=filters.narrows)
     rows = caseload_rows(list(page), timezone.localdate())
+    # Issue 14: answers sent since this member of staff last opened the caseload.
+    new_since = new_answers_since(families_for(request.user), staff_user(request))
+    caseload_visits.record_visit(staff_user(request))
     context = {
+        "new_since": new_since,
         "page": page,
         "rows": rows,
         "form": form,

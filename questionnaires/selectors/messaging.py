@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from questionnaires.models import (
     Answer,
+    CaseloadVisit,
     ChannelChoice,
     Contact,
     Episode,
@@ -261,4 +262,21 @@ def messaging_panel(family: Family) -> MessagingPanel | None:
             and row.state not in (MessageState.CANCELLED, MessageState.FAILED)
             for row in messages
         ),
+    )
+
+
+# --- The caseload: new since you last looked --------------------------------------------------
+
+
+def new_answers_since(families: QuerySet[Family], staff: StaffUser) -> list[Family]:
+    """Families (of this scope) with answers sent since this member of staff last opened the
+    caseload (none the first time), each annotated with `looked_before`; one query."""
+    marker = Subquery(CaseloadVisit.objects.filter(staff=staff).values("looked_at")[:1])
+    sent = Response.objects.filter(
+        invitation__episode__family=OuterRef("pk"),
+        status=ResponseStatus.SUBMITTED,
+        submitted_at__gt=marker,
+    )
+    return list(
+        families.filter(Exists(sent)).annotate(looked_before=marker).order_by("label")[:20]
     )
