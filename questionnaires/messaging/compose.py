@@ -30,16 +30,18 @@ def invitation(
     if reminder:
         subject = _("A reminder from %(service)s") % {"service": service_name}
         opening = _("Hello. This is a reminder from %(service)s.") % {"service": service_name}
+        ask = _("Your questions are still waiting for you. Use this link:")
     else:
         subject = _("Some questions from %(service)s") % {"service": service_name}
         opening = _("Hello from %(service)s.") % {"service": service_name}
+        ask = _("Please answer a few short questions for us. Use this link:")
     body = "\n\n".join(
         [
             opening,
-            _("Please answer a few short questions before we next see you. Use this link:"),
+            ask,
             link,
             _("Or go to %(url)s and type the code %(code)s") % {"url": code_url, "code": code},
-            _("Any questions? Contact %(contact)s") % {"contact": fields["contact_line"]},
+            _("Any questions? %(contact)s") % {"contact": fields["contact_line"]},
         ]
     )
     return Words(subject, body, fields)

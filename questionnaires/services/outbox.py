@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from questionnaires import credentials
 from questionnaires.messaging import compose, notify_sender
 from questionnaires.messaging.base import (
     Outgoing,
@@ -299,7 +300,7 @@ def _compose(message: OutboundMessage, destination: _Destination) -> Outgoing:
         words = compose.invitation(
             service.name,
             settings.SITE_BASE_URL + reverse("parents:link", kwargs={"token": issued.token}),
-            issued.short_code,
+            credentials.display_code(issued.short_code),
             settings.SITE_BASE_URL + reverse("parents:code"),
             service.contact_line,
             reminder=message.kind == MessageKind.REMINDER,

@@ -76,7 +76,8 @@ def test_a_scheduled_t2_is_sent_on_its_date_to_notify(
     # The link in the text is the invitation's current one; the code is its code.
     invitation = Invitation.objects.get(messages=message)
     assert invitation.token_hash == credentials.credential_hash(token_of(fields["link"]))
-    assert invitation.short_code_hash == credentials.credential_hash(fields["code"])
+    code = credentials.normalise_code(fields["code"])
+    assert invitation.short_code_hash == credentials.credential_hash(code)
     message.refresh_from_db()
     assert message.state == MessageState.SENT
     assert message.provider == "notify" and message.channel == "sms"
