@@ -72,12 +72,18 @@ def t2_save(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
         if planned_on < timezone.localdate():
             messages.error(request, _("The date to send the end (T2) link must be today or later."))
             return _back(episode)
-        outbox.schedule_t2(episode, planned_on, actor=user)
+        try:
+            outbox.schedule_t2(episode, planned_on, actor=user)
+        except outbox.AlreadyScheduled:
+            messages.error(request, _("An end (T2) link is already waiting to be sent."))
+            return _back(episode)
         messages.success(
             request,
             _("The end (T2) link will be sent on %(date)s.")
             % {"date": planned_on.strftime("%-d %B %Y")},
         )
+    elif outbox.reschedule_t2(episode, planned_on, actor=user):
+        messages.success(request, _("End (T2) date saved. The waiting link will go on that day."))
     else:
         messages.success(request, _("End (T2) date saved."))
     return _back(episode)

@@ -277,6 +277,4 @@ def new_answers_since(families: QuerySet[Family], staff: StaffUser) -> list[Fami
         status=ResponseStatus.SUBMITTED,
         submitted_at__gt=marker,
     )
-    return list(
-        families.filter(Exists(sent)).annotate(looked_before=marker).order_by("label")[:20]
-    )
+    return list(families.filter(Exists(sent)).annotate(looked_before=marker).order_by("label")[:20])

@@ -119,10 +119,21 @@ def enqueue(
     return message
 
 
+class AlreadyScheduled(Exception):
+    """An end (T2) link is already waiting to be sent for this episode."""
+
+
 @transaction.atomic
 def schedule_t2(episode: Episode, on: date, actor: StaffUser | None = None) -> OutboundMessage:
     """The end (T2) link, planned for `on`'s questionnaires, sent by the worker on that day
     (from the start of the daytime window). The link itself is made when it is sent."""
+    Episode.objects.select_for_update().filter(pk=episode.pk).first()  # one scheduler at a time
+    if OutboundMessage.objects.filter(
+        kind=MessageKind.T2,
+        invitation__episode=episode,
+        state__in=[MessageState.QUEUED, MessageState.HANDED_OVER],
+    ).exists():
+        raise AlreadyScheduled
     issued = invitations.issue_invitation(episode, Timepoint.T2, actor=actor, available_from=on)
     due = max(timezone.make_aware(datetime.combine(on, time(0))), timezone.now())
     message = enqueue(
@@ -135,6 +146,19 @@ def schedule_t2(episode: Episode, on: date, actor: StaffUser | None = None) -> O
     )
     assert message is not None  # a new invitation has no message yet
     return message
+
+
+@transaction.atomic
+def reschedule_t2(episode: Episode, on: date, actor: StaffUser | None = None) -> int:
+    """A new end (T2) date moves a T2 link still waiting to that day."""
+    due = in_sending_window(max(timezone.make_aware(datetime.combine(on, time(0))), timezone.now()))
+    waiting = OutboundMessage.objects.filter(
+        kind=MessageKind.T2, invitation__episode=episode, state=MessageState.QUEUED
+    )
+    moved = waiting.update(due_at=due, next_attempt_at=due)
+    if moved:
+        audit.record("message.rescheduled", actor, episode, count=moved, due=on.isoformat())
+    return moved
 
 
 def plan_due_messages(now: datetime | None = None) -> int:

@@ -88,6 +88,14 @@ def test_the_t2_date_is_planned_by_default_editable_and_schedulable(
     page = answer.content.decode()
     assert "End (T2) link: <strong>Not sent yet: due" in page
     assert "Send the end (T2) link on this date" not in page  # scheduled once
+    again = client.post(url, {"planned_on": later.isoformat(), "action": "schedule"}, follow=True)
+    assert "already waiting to be sent" in again.content.decode()
+    assert OutboundMessage.objects.count() == 1
+    # A new date moves the waiting link with it.
+    moved = later + timedelta(days=7)
+    client.post(url, {"planned_on": moved.isoformat(), "action": "plan"})
+    message.refresh_from_db()
+    assert timezone.localtime(message.due_at).date() == moved
 
 
 def test_a_facilitator_never_sees_contact_details(
