@@ -467,6 +467,8 @@ def process(message: OutboundMessage, worker: str, senders: SenderFor = sender_f
 
 def refresh_statuses(senders: SenderFor = sender_for, limit: int = 50) -> int:
     """Ask Notify for the delivery status of messages not yet final."""
+    if not notify_sender.configured():
+        return 0
     now = timezone.now()
     rows = list(
         OutboundMessage.objects.filter(state=MessageState.SENT, provider="notify")
@@ -517,7 +519,14 @@ def run_once(worker: str, senders: SenderFor = sender_for) -> LoopResult:
             process(message, worker, senders)
         except Exception:  # noqa: BLE001 - one bad row must not stop the worker
             logger.exception("outbox: message %s failed unexpectedly", message.pk)
-            _temporary(message, worker, MessageState(message.state), "Unexpected error")
+            # Keep the state the row reached: a handed-over message is looked up (Notify) or
+            # marked "unknown" (SMTP) on its next try, never simply sent again.
+            state = (
+                OutboundMessage.objects.filter(pk=message.pk)
+                .values_list("state", flat=True)
+                .first()
+            )
+            _temporary(message, worker, MessageState(state or message.state), "Unexpected error")
         result.handled += 1
     result.statuses = refresh_statuses(senders)
     return result

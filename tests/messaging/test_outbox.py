@@ -232,3 +232,38 @@ def test_an_invalid_mobile_is_refused(service: Service, clinician: StaffUser) ->
     for bad in ("020 7946 0000", "12345", "not a number", "+33 6 12 34 56 78"):
         with pytest.raises(contacts.InvalidMobile):
             contacts.record_contact(episode, mobile=bad, email="", channel="text")
+
+
+def test_an_unexpected_error_after_hand_over_does_not_send_twice(
+    notify: FakeNotify, service: Service, clinician: StaffUser
+) -> None:
+    def breaking(provider: str) -> Sender:
+        real = outbox.sender_for(provider)
+
+        class Breaking:
+            name = real.name
+            can_look_up = real.can_look_up
+
+            def send(self, message: Outgoing) -> Receipt:
+                real.send(message)
+                raise ValueError("a bug after Notify took the message")
+
+            def find(self, reference: str) -> Receipt | None:
+                return real.find(reference)
+
+            def status(self, provider_id: str) -> Receipt | None:
+                return real.status(provider_id)
+
+        return Breaking()
+
+    start = base_day()
+    with time_machine.travel(at(start, 10), tick=True):
+        message = outbox.schedule_t2(texted_episode(service, clinician), start, actor=clinician)
+        outbox.run_once("w1", senders=breaking)  # the worker carries on
+    message.refresh_from_db()
+    assert message.state == MessageState.HANDED_OVER and message.attempts == 1
+    with time_machine.travel(at(start, 10, 10), tick=True):
+        outbox.run_once("w1")
+    assert len(notify.sent) == 1
+    message.refresh_from_db()
+    assert message.state == MessageState.SENT
