@@ -7,7 +7,8 @@ registry and fails when a model with a foreign-key path to `Family` is not cover
 
 What belongs to a family: the family row; its episodes; their personal links (invitations),
 responses, the questionnaires within them (response measures), answers and score records; LOAF
-ratings; the group participant and the match reviews that came in on its own links. Match
+ratings; the group participant and the match reviews that came in on its own links; the
+parent's contact details, the planned end (T2) date and the outbox's messages (issue 14). Match
 reviews on *another* family's link that only proposed this family's participant are listed
 separately (`proposed_reviews`): the nickname and baby's date in them were typed by whoever
 came in by details, so they are another family's record and are not erased with this one
@@ -26,6 +27,7 @@ from django.db.models import Q, QuerySet
 from questionnaires.models import (
     Answer,
     AuditEvent,
+    Contact,
     Episode,
     Family,
     GroupParticipant,
@@ -33,9 +35,11 @@ from questionnaires.models import (
     Invitation,
     LoafRating,
     MatchReview,
+    OutboundMessage,
     Response,
     ResponseMeasure,
     ScoreRecord,
+    T2Plan,
 )
 
 
@@ -56,6 +60,9 @@ class FamilyRows:
     proposed_reviews: QuerySet[MatchReview]
     instrument_versions: QuerySet[InstrumentVersion]
     audit_events: QuerySet[AuditEvent]
+    messages: QuerySet[OutboundMessage]
+    contacts: QuerySet[Contact]
+    t2_plans: QuerySet[T2Plan]
 
     def erasable(self) -> list[tuple[str, QuerySet[Any]]]:
         """The family's own rows, in an order that deletes children before their parents, so
@@ -66,9 +73,12 @@ class FamilyRows:
             ("response_measures", self.measures),
             ("match_reviews", self.match_reviews),
             ("responses", self.responses),
+            ("messages", self.messages),
             ("invitations", self.invitations),
             ("loaf_ratings", self.loaf_ratings),
             ("group_participants", self.participants),
+            ("contacts", self.contacts),
+            ("t2_plans", self.t2_plans),
             ("episodes", self.episodes),
             ("families", self.family),
         ]
@@ -102,6 +112,9 @@ def family_rows(family_id: uuid.UUID) -> FamilyRows:
         audit_events=AuditEvent.objects.filter(family_id=family_id)
         .select_related("actor")
         .order_by("at", "id"),
+        messages=OutboundMessage.objects.filter(family_id=family_id).order_by("created_at", "id"),
+        contacts=Contact.objects.filter(episode),
+        t2_plans=T2Plan.objects.filter(episode),
     )
 
 

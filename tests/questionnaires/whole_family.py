@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from questionnaires.models import Family, MatchReview, Response, StaffUser, Timepoint
-from questionnaires.services import loaf_ratings, responses, together_time
+from questionnaires.models import Family, MatchReview, MessageKind, Response, StaffUser, Timepoint
+from questionnaires.services import contacts, loaf_ratings, outbox, responses, together_time
 from tests.questionnaires.factories import PRFQ_ALL, mors_answers
 
 BABY = timezone.localdate() - timedelta(days=150)
@@ -55,6 +55,18 @@ def whole_family(clinician: StaffUser, nickname: str = "Sam") -> WholeFamily:
     waiting = MatchReview.objects.get(invitation=other)
     loaf_ratings.record_loaf(
         joined.participant.episode, Timepoint.T1, "B", 2, timezone.localdate(), clinician
+    )
+    # Issue 14: contact details, a planned end (T2) date and a message waiting in the outbox.
+    contacts.record_contact(
+        joined.participant.episode, mobile="07911 123456", email="", channel="text"
+    )
+    contacts.plan_t2(joined.participant.episode, timezone.localdate())
+    outbox.enqueue(
+        MessageKind.REMINDER,
+        f"reminder:{joined.invitation.pk}:1",
+        joined.participant.family,
+        timezone.now(),
+        invitation=joined.invitation,
     )
     joined.participant.family.refresh_from_db()
     return WholeFamily(joined.participant.family, first, second, confirmed, waiting)
