@@ -136,6 +136,9 @@ class FamilyData:
     match_reviews: list[MatchReview]
     proposed_reviews: list[MatchReview]
     audit_events: list[AuditEvent]
+    contacts: list[Contact]
+    t2_plans: list[T2Plan]
+    messages: list[OutboundMessage]
 
 
 def family_data(family_id: uuid.UUID) -> FamilyData:
@@ -155,4 +158,7 @@ def family_data(family_id: uuid.UUID) -> FamilyData:
         match_reviews=list(rows.match_reviews.select_related(*reviews)),
         proposed_reviews=list(rows.proposed_reviews.select_related(*reviews)),
         audit_events=list(rows.audit_events),
+        contacts=list(rows.contacts.select_related("recorded_by")),
+        t2_plans=list(rows.t2_plans),
+        messages=list(rows.messages),
     )

@@ -14,6 +14,7 @@ from typing import Any
 from questionnaires.models import (
     Answer,
     AuditEvent,
+    Contact,
     Episode,
     Family,
     GroupParticipant,
@@ -21,10 +22,12 @@ from questionnaires.models import (
     Invitation,
     LoafRating,
     MatchReview,
+    OutboundMessage,
     Response,
     ResponseMeasure,
     ScoreRecord,
     StaffUser,
+    T2Plan,
 )
 from questionnaires.questions import questions_asked
 from questionnaires.scoring_adapter import definition_of
@@ -263,6 +266,34 @@ def _audit(event: AuditEvent) -> Record:
     }
 
 
+def _contact(contact: Contact) -> Record:
+    return {
+        "episode_id": str(contact.episode_id),
+        "mobile": contact.mobile or None,
+        "email": contact.email or None,
+        "choice": contact.get_channel_display(),
+        "choice_recorded_at": _when(contact.consent_at),
+        "recorded_by": _staff(contact.recorded_by),
+    }
+
+
+def _t2_plan(plan: T2Plan) -> Record:
+    return {"episode_id": str(plan.episode_id), "planned_on": _when(plan.planned_on)}
+
+
+def _message(message: OutboundMessage) -> Record:
+    return {
+        "id": str(message.pk),
+        "kind": message.get_kind_display(),
+        "channel": message.get_channel_display() if message.channel else None,
+        "state": message.get_state_display(),
+        "delivery_status": message.delivery_status or None,
+        "due_at": _when(message.due_at),
+        "sent_at": _when(message.sent_at),
+        "invitation_id": _id(message.invitation_id),
+    }
+
+
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("family", "Family details"),
     ("episodes", "Episodes of care"),
@@ -276,6 +307,9 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("loaf_ratings", "LOAF ratings"),
     ("match_reviews", "Group answers matched by nickname and baby's date"),
     ("proposed_match_reviews", "Other answers proposed as this parent's"),
+    ("contacts", "Contact details and the parent's choice of text or email"),
+    ("t2_plans", "Planned end (T2) dates"),
+    ("messages", "Texts and emails sent or planned"),
     ("audit_events", "Audit trail: who saw or changed this record"),
 )
 
@@ -296,6 +330,9 @@ def subject_access_sections(data: FamilyData) -> list[Section]:
         "match_reviews": [_review(r, own=True) for r in data.match_reviews],
         "proposed_match_reviews": [_review(r, own=False) for r in data.proposed_reviews],
         "audit_events": [_audit(e) for e in data.audit_events],
+        "contacts": [_contact(c) for c in data.contacts],
+        "t2_plans": [_t2_plan(p) for p in data.t2_plans],
+        "messages": [_message(m) for m in data.messages],
     }
     return [Section(key, title, records[key]) for key, title in SECTIONS]
 

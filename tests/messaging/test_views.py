@@ -204,3 +204,26 @@ def test_a_link_planned_for_later_is_sent_when_its_day_comes(clinician: StaffUse
     assert outbox.plan_due_messages() == 0
     assert OutboundMessage.objects.get().invitation == today
     assert not OutboundMessage.objects.filter(invitation=later).exists()
+
+
+def test_contact_details_are_in_subject_access_but_never_in_an_export(
+    client: Client, clinician: StaffUser
+) -> None:
+    from questionnaires.roles import Role
+    from tests.conftest import make_staff
+
+    service = factories.service_of(clinician)
+    episode = factories.episode(service, clinician)
+    contacts.record_contact(episode, mobile="07911123456", email="p@example.org", channel="text")
+    factories.send(episode, "T1", {"asq_se2": factories.asq_answers(23)})
+    sign_in(client, make_staff(service, "lee", Role.SERVICE_LEAD))
+    sar = client.get(reverse("staff:subject_access_json", args=[episode.family_id]))
+    assert "+447911123456" in sar.content.decode()
+    for url in (
+        reverse("staff:mhsds_csv"),
+        reverse("staff:family_fhir", args=[episode.family_id]),
+    ):
+        answer = client.get(url)
+        assert answer.status_code == 200
+        body = answer.content.decode()
+        assert body and "447911123456" not in body and "p@example.org" not in body
