@@ -71,6 +71,9 @@ def test_a_scheduled_t2_is_sent_on_its_date_to_notify(
     assert sms["reference"] == f"t2:{message.invitation_id}"
     assert notify.rejected_tokens == 0
     fields = sms["personalisation"]
+    # MSG-1: nothing but the service, the link, the code and the contact line.
+    assert set(fields) == {"service_name", "link", "code", "code_url", "contact_line"}
+    assert episode.family.label not in str(fields) and "Maryam" not in str(fields)
     assert fields["service_name"] == service.name
     assert fields["contact_line"] == "Call 01234 000000"
     # The link in the text is the invitation's current one; the code is its code.
