@@ -70,7 +70,8 @@ def shown(row: MessageRow) -> ShownMessage:
             )
         words["when"] = _when(row.sent_at)
         return ShownMessage(what, _("%(medium)s sent %(when)s") % words, "", False)
-    if row.state == MessageState.QUEUED:
+    if row.state in (MessageState.QUEUED, MessageState.HANDED_OVER):
+        # A try that failed (the provider down) leaves a note: still "not sent yet" to staff.
         if row.note:
             return ShownMessage(
                 what,
@@ -78,11 +79,11 @@ def shown(row: MessageRow) -> ShownMessage:
                 _("The sending service could not be reached. It will be tried again."),
                 False,
             )
+        if row.state == MessageState.HANDED_OVER:
+            return ShownMessage(what, _("Being sent"), "", False)
         return ShownMessage(
             what, _("Not sent yet: due %(when)s") % {"when": _when(row.due_at)}, "", False
         )
-    if row.state == MessageState.HANDED_OVER:
-        return ShownMessage(what, _("Being sent"), "", False)
     if row.state == MessageState.CANCELLED:
         return ShownMessage(what, _("Not needed"), row.note, False)
     if row.state == MessageState.UNKNOWN:

@@ -270,3 +270,18 @@ def test_an_unexpected_error_after_hand_over_does_not_send_twice(
     assert len(notify.sent) == 1
     message.refresh_from_db()
     assert message.state == MessageState.SENT
+
+
+def test_with_notify_an_email_choice_goes_as_a_notify_email(
+    notify: FakeNotify, service: Service, clinician: StaffUser, settings: LazySettings
+) -> None:
+    start = base_day()
+    with time_machine.travel(at(start, 10), tick=True):
+        episode = factories.episode(service, clinician)
+        contacts.record_contact(
+            episode, mobile=MOBILE, email="parent@example.org", channel=ChannelChoice.EMAIL
+        )
+        outbox.schedule_t2(episode, start, actor=clinician)
+        outbox.run_once("w1")
+    assert [(n["type"], n["to"]) for n in notify.sent] == [("email", "parent@example.org")]
+    assert notify.sent[0]["template_id"] == settings.NOTIFY_TEMPLATES["email_invitation"]

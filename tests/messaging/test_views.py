@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import LazySettings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from questionnaires.models import (
 from questionnaires.selectors.messaging import MessageRow
 from questionnaires.services import contacts, invitations, outbox
 from tests.conftest import sign_in
+from tests.messaging.fake_notify import FakeNotify
 from tests.questionnaires import factories
 
 
@@ -227,3 +229,37 @@ def test_contact_details_are_in_subject_access_but_never_in_an_export(
         assert answer.status_code == 200
         body = answer.content.decode()
         assert body and "447911123456" not in body and "p@example.org" not in body
+
+
+def test_a_permanent_failure_at_notify_tells_the_clinician_what_to_do(
+    client: Client, clinician: StaffUser, notify: FakeNotify, settings: LazySettings
+) -> None:
+    notify.delivery_status = "permanent-failure"
+    settings.MESSAGE_SEND_FROM_HOUR, settings.MESSAGE_SEND_UNTIL_HOUR = 0, 24
+    episode = factories.episode(factories.service_of(clinician), clinician)
+    contacts.record_contact(episode, mobile="07911123456", email="", channel="text")
+    outbox.schedule_t2(episode, timezone.localdate(), actor=clinician)
+    outbox.run_once("w1")
+    t2 = OutboundMessage.objects.get(kind=MessageKind.T2)
+    assert t2.delivery_status == "permanent-failure"
+    sign_in(client, clinician)
+    page = _record(client, episode.family_id)
+    assert "End (T2) link: <strong>Text could not be delivered</strong>" in page
+    assert "Check the mobile number or email address with the parent" in page
+
+
+def test_notify_down_is_shown_as_not_sent_yet_never_an_error(
+    client: Client, clinician: StaffUser, notify: FakeNotify, settings: LazySettings
+) -> None:
+    notify.down = True
+    settings.MESSAGE_SEND_FROM_HOUR, settings.MESSAGE_SEND_UNTIL_HOUR = 0, 24
+    episode = factories.episode(factories.service_of(clinician), clinician)
+    contacts.record_contact(episode, mobile="07911123456", email="", channel="text")
+    outbox.schedule_t2(episode, timezone.localdate(), actor=clinician)
+    outbox.run_once("w1")
+    sign_in(client, clinician)
+    answer = client.get(reverse("staff:family_detail", args=[episode.family_id]))
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    assert "End (T2) link: <strong>Not sent yet</strong>" in page
+    assert "It will be tried again." in page
