@@ -70,6 +70,8 @@ def shown(row: MessageRow) -> ShownMessage:
             )
         words["when"] = _when(row.sent_at)
         return ShownMessage(what, _("%(medium)s sent %(when)s") % words, "", False)
+    if row.stopped:
+        return ShownMessage(what, _("Not needed"), row.stopped, False)
     if row.state in (MessageState.QUEUED, MessageState.HANDED_OVER):
         # A try that failed (the provider down) leaves a note: still "not sent yet" to staff.
         if row.note:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from questionnaires.models import (
@@ -28,7 +28,6 @@ from questionnaires.models import (
     ResponseStatus,
     ScoreRecord,
     StaffUser,
-    T2Plan,
     Timepoint,
     WorkerHeartbeat,
 )
@@ -114,6 +113,9 @@ class MessageRow:
     status_at: datetime | None
     note: str
     timepoint: str
+    # Why a message still waiting will not go (answers sent, link revoked): the worker marks
+    # it "not needed" when it comes to it; the record says so at once.
+    stopped: str = ""
 
 
 def family_messages(family: Family) -> list[MessageRow]:
@@ -122,6 +124,7 @@ def family_messages(family: Family) -> list[MessageRow]:
         OutboundMessage.objects.filter(family=family)
         .exclude(kind=MessageKind.ALERT)
         .select_related("invitation")
+        .annotate(answer_status=F("invitation__response__status"))
         .order_by("-due_at")[:20]
     )  # one query
     return [
@@ -135,23 +138,18 @@ def family_messages(family: Family) -> list[MessageRow]:
             row.status_at,
             row.note,
             row.invitation.timepoint if row.invitation else "",
+            _stopped(row) if row.state == MessageState.QUEUED else "",
         )
         for row in rows
     ]
 
 
-def open_episode_contact(family: Family) -> tuple[Episode | None, Contact | None, T2Plan | None]:
-    """The family's open episode, with its contact and T2 plan when recorded."""
-    episode = (
-        Episode.objects.filter(family=family, closed_on__isnull=True).order_by("-opened_on").first()
-    )
-    if episode is None:
-        return None, None, None
-    return (
-        episode,
-        Contact.objects.filter(episode=episode).first(),
-        T2Plan.objects.filter(episode=episode).first(),
-    )
+def _stopped(row: OutboundMessage) -> str:
+    if row.invitation is not None and row.invitation.revoked_at is not None:
+        return "The link was revoked."
+    if getattr(row, "answer_status", None) in (ResponseStatus.SUBMITTED, ResponseStatus.DECLINED):
+        return "The answers were sent."
+    return ""
 
 
 # --- Overdue end (T2) -------------------------------------------------------------------------

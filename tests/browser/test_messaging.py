@@ -109,9 +109,12 @@ def test_clinician_schedules_t2_by_text_and_the_parent_answers_from_it(
     response.refresh_from_db()
     assert response.status == ResponseStatus.SUBMITTED
 
-    # A week later the reminders are due, but the answers are in: nothing more is sent.
+    # The reminders stop at once: the record says so straight away...
     reminders = OutboundMessage.objects.filter(kind=MessageKind.REMINDER)
     assert reminders.count() == 2
+    page.reload()
+    expect(panel).to_contain_text("Reminder: Not needed")
+    # ...and a week later, when they are due, the worker sends nothing more.
     with time_machine.travel(timezone.now() + timedelta(days=8), tick=True):
         call_command("run_worker", "--until-empty", "--name", "browser-test")
     assert len(notify.sent) == 1

@@ -4,7 +4,7 @@ in plain words, nothing saved or sent), the end (T2) date, the overdue list, the
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import LazySettings
 from django.test import Client
@@ -179,6 +179,10 @@ def _row(state: str, status: str = "") -> MessageRow:
     return MessageRow("t2", "sms", state, status, now, now, now, "", "T2")
 
 
+def now_() -> datetime:
+    return timezone.now()
+
+
 def test_delivery_status_in_plain_words() -> None:
     delivered = shown(_row(MessageState.SENT, DeliveryStatus.DELIVERED))
     assert delivered.status.startswith("Text delivered ") and not delivered.problem
@@ -186,6 +190,8 @@ def test_delivery_status_in_plain_words() -> None:
     assert failed.problem and "Check the mobile number" in failed.advice
     waiting = shown(_row(MessageState.QUEUED))
     assert waiting.status.startswith("Not sent yet")
+    stopped = shown(MessageRow("reminder", "", "queued", "", now_(), None, None, "", "T2", "x"))
+    assert stopped.status == "Not needed" and stopped.advice == "x"
     unknown = shown(_row(MessageState.UNKNOWN))
     assert unknown.problem and "Check with the parent" in unknown.advice
 
