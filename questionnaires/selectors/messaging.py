@@ -31,6 +31,7 @@ from questionnaires.models import (
     Timepoint,
     WorkerHeartbeat,
 )
+from questionnaires.statuses import PENDING_MATCH
 from questionnaires.summary.flag_words import CASELOAD_SHOWS, CaseloadShows, read_stored
 
 ALERT_LOOKBACK = timedelta(days=7)
@@ -66,12 +67,16 @@ def flagged_responses_to_alert(
     """Answers sent in the last week with a clinical flag (ASQ:SE-2 above its cut-off or in the
     monitoring zone, an overall question answered yes, a concern ticked) whose clinician has not
     been alerted: (response id, its invitation, the episode's clinician)."""
-    recent = Response.objects.filter(
-        status=ResponseStatus.SUBMITTED,
-        submitted_at__gte=now - ALERT_LOOKBACK,
-        invitation__episode__clinician__isnull=False,
-    ).exclude(
-        invitation__messages__kind=MessageKind.ALERT,
+    recent = (
+        Response.objects.filter(
+            status=ResponseStatus.SUBMITTED,
+            submitted_at__gte=now - ALERT_LOOKBACK,
+            invitation__episode__clinician__isnull=False,
+        )
+        .exclude(invitation__messages__kind=MessageKind.ALERT)
+        # Group answers waiting for a facilitator to confirm whose they are are nobody's
+        # clinical data yet (LINK-8): the alert waits for the confirmation.
+        .exclude(invitation__match_review__status__in=PENDING_MATCH)
     )
     ids = list(recent.values_list("pk", flat=True)[:200])
     if not ids:

@@ -499,7 +499,10 @@ def refresh_statuses(senders: SenderFor = sender_for, limit: int = 50) -> int:
 
 
 def heartbeat(worker: str) -> None:
-    WorkerHeartbeat.objects.update_or_create(name=worker, defaults={"beat_at": timezone.now()})
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(name=worker, defaults={"beat_at": now})
+    # Workers that stopped long ago (each run has its own name) leave no rows behind.
+    WorkerHeartbeat.objects.filter(beat_at__lt=now - timedelta(days=1)).delete()
 
 
 @dataclass
