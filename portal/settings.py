@@ -377,3 +377,9 @@ OUTBOX_POLL_SECONDS = env_int("OUTBOX_POLL_SECONDS", 5)
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 120)
 # /healthz/worker says "not alive" after this many seconds without a heartbeat.
 WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 120)
+
+# --- Messaging settings and Notify callbacks (issue 14, second part) ---------------------------
+# The bearer token GOV.UK Notify sends with its delivery receipts to /notify/callback (set the
+# same value in Notify's "Callbacks" settings). Empty: every receipt is refused (401) and the
+# worker's polling alone keeps statuses up to date.
+NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN", "")

@@ -495,6 +495,34 @@ def refresh_statuses(senders: SenderFor = sender_for, limit: int = 50) -> int:
     return changed
 
 
+def record_delivery_receipt(provider_id: str, reference: str, status: str) -> str:
+    """A delivery receipt GOV.UK Notify posted to our callback URL (MSG-4): the message's
+    delivery status, found by Notify's id (or our reference, its idempotency key). Idempotent: a
+    receipt repeated, or one older than a final status already held, changes nothing. Returns
+    "updated", "unchanged", "unknown-status" or "not-found"."""
+    try:
+        delivery = DeliveryStatus(status)
+    except ValueError:
+        return "unknown-status"
+    if delivery == DeliveryStatus.NONE:
+        return "unknown-status"
+    with transaction.atomic():
+        found = OutboundMessage.objects.select_for_update().filter(provider="notify")
+        message = (found.filter(provider_id=provider_id).first() if provider_id else None) or (
+            found.filter(idempotency_key=reference).first() if reference else None
+        )
+        if message is None:
+            return "not-found"
+        if message.delivery_status == delivery or message.delivery_status in FINAL_DELIVERY:
+            return "unchanged"
+        now = timezone.now()
+        OutboundMessage.objects.filter(pk=message.pk).update(
+            delivery_status=delivery, status_at=now, status_checked_at=now
+        )
+        _audit(message, "message.status", status=str(delivery), via="callback")
+    return "updated"
+
+
 # --- The loop ---------------------------------------------------------------------------------
 
 

@@ -201,6 +201,8 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("healthz", "GET"): PUBLIC,
     # Issue 14: the worker's health, for monitoring; no worker runs here, so "not alive" (503).
     ("healthz/worker", "GET"): policy("503"),
+    # MSG-4: GOV.UK Notify's delivery receipts need its bearer token, which no cookie gives.
+    ("notify/callback", "POST"): policy("401"),
     ("accessibility", "GET"): PUBLIC,
     ("privacy", "GET"): PUBLIC,
     ("staff/login", "GET"): STAFF_LOGIN,
