@@ -8,6 +8,7 @@ from portal.staff import (
     export_views,
     family_views,
     invitation_views,
+    messaging_settings_views,
     mfa_views,
     overdue_views,
     passkey_views,
@@ -53,6 +54,12 @@ urlpatterns = [
     path("episodes/<uuid:episode_id>/contact", contact_views.contact_save, name="contact_save"),
     path("episodes/<uuid:episode_id>/t2", contact_views.t2_save, name="t2_save"),
     path("overdue-t2", overdue_views.overdue_t2_list, name="overdue_t2"),
+    # MSG-5: the service's reminder days, most reminders, sending hours and T2 weeks (lead).
+    path(
+        "messaging-settings",
+        messaging_settings_views.messaging_settings_page,
+        name="messaging_settings",
+    ),
     # LOG-3: the service's audit trail, for its lead and administrator (CSV with ?download=csv).
     path("audit", audit_views.audit_trail, name="audit"),
     # The MHSDS-shaped scores export, for the service lead (docs/mhsds.md).

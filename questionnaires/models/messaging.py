@@ -163,3 +163,30 @@ class CaseloadVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_id} at {self.looked_at}"
+
+
+class MessagingSettings(models.Model):
+    """A service's own reminder days, number of reminders, sending hours and psychotherapy's end
+    (T2) weeks, set by its lead (MSG-5). Without a row the site-wide settings apply; read only
+    through `selectors.messaging_settings.for_service`."""
+
+    service = models.OneToOneField(
+        "questionnaires.Service", on_delete=models.CASCADE, related_name="messaging_settings"
+    )
+    reminder_days = models.CharField(
+        max_length=20, help_text='Days after the link is sent, ascending, e.g. "3,7".'
+    )
+    max_reminders = models.PositiveSmallIntegerField()
+    send_from_hour = models.PositiveSmallIntegerField()
+    send_until_hour = models.PositiveSmallIntegerField()
+    t2_weeks = models.PositiveSmallIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "messaging settings"
+
+    def __str__(self) -> str:
+        return f"Messaging settings of {self.service_id}"

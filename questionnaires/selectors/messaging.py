@@ -7,7 +7,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -31,6 +30,7 @@ from questionnaires.models import (
     Timepoint,
     WorkerHeartbeat,
 )
+from questionnaires.selectors import messaging_settings
 from questionnaires.statuses import PENDING_MATCH
 from questionnaires.summary.flag_words import CASELOAD_SHOWS, CaseloadShows, read_stored
 
@@ -170,7 +170,8 @@ def default_t2_date(episode: Episode) -> date:
         if participant is not None:
             group = participant.group
             return group.start_date + timedelta(weeks=max(group.sessions - 1, 0))
-    return episode.opened_on + timedelta(weeks=settings.T2_DEFAULT_WEEKS)
+    weeks = messaging_settings.for_service(episode.family.service).t2_weeks
+    return episode.opened_on + timedelta(weeks=weeks)
 
 
 @dataclass(frozen=True)

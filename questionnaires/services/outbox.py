@@ -50,6 +50,8 @@ from questionnaires.models import (
     WorkerHeartbeat,
 )
 from questionnaires.selectors import messaging as messaging_reads
+from questionnaires.selectors import messaging_settings
+from questionnaires.selectors.messaging_settings import ReminderSettings
 from questionnaires.services import audit, contacts, invitations
 
 logger = logging.getLogger(__name__)
@@ -66,10 +68,12 @@ STATUS_CHECK_EVERY = timedelta(seconds=30)
 # --- Sending window and back-off --------------------------------------------------------------
 
 
-def in_sending_window(moment: datetime) -> datetime:
-    """`moment`, or the start of the next daytime window (never at night)."""
+def in_sending_window(moment: datetime, chosen: ReminderSettings | None = None) -> datetime:
+    """`moment`, or the start of the next daytime window (never at night), in the service's
+    sending hours (`chosen`, from `selectors.messaging_settings.for_service`)."""
     local = timezone.localtime(moment)
-    start, until = settings.MESSAGE_SEND_FROM_HOUR, settings.MESSAGE_SEND_UNTIL_HOUR
+    chosen = chosen or messaging_settings.site_defaults()
+    start, until = chosen.send_from_hour, chosen.send_until_hour
     if start <= local.hour < until:
         return moment
     day = local.date() if local.hour < start else local.date() + timedelta(days=1)
@@ -136,11 +140,12 @@ def schedule_t2(episode: Episode, on: date, actor: StaffUser | None = None) -> O
         raise AlreadyScheduled
     issued = invitations.issue_invitation(episode, Timepoint.T2, actor=actor, available_from=on)
     due = max(timezone.make_aware(datetime.combine(on, time(0))), timezone.now())
+    chosen = messaging_settings.for_service(episode.family.service)
     message = enqueue(
         MessageKind.T2,
         f"t2:{issued.invitation.pk}",
         episode.family,
-        in_sending_window(due),
+        in_sending_window(due, chosen),
         invitation=issued.invitation,
         actor=actor,
     )
@@ -151,7 +156,10 @@ def schedule_t2(episode: Episode, on: date, actor: StaffUser | None = None) -> O
 @transaction.atomic
 def reschedule_t2(episode: Episode, on: date, actor: StaffUser | None = None) -> int:
     """A new end (T2) date moves a T2 link still waiting to that day."""
-    due = in_sending_window(max(timezone.make_aware(datetime.combine(on, time(0))), timezone.now()))
+    due = in_sending_window(
+        max(timezone.make_aware(datetime.combine(on, time(0))), timezone.now()),
+        messaging_settings.for_service(episode.family.service),
+    )
     waiting = OutboundMessage.objects.filter(
         kind=MessageKind.T2, invitation__episode=episode, state=MessageState.QUEUED
     )
@@ -173,7 +181,9 @@ def plan_due_messages(now: datetime | None = None) -> int:
                 MessageKind.INVITATION,
                 f"invitation:{invitation.pk}",
                 invitation.episode.family,
-                in_sending_window(now),
+                in_sending_window(
+                    now, messaging_settings.for_service(invitation.episode.family.service)
+                ),
                 invitation=invitation,
             )
             is not None
@@ -196,12 +206,13 @@ def plan_due_messages(now: datetime | None = None) -> int:
 def _queue_reminders(message: OutboundMessage, sent_at: datetime) -> None:
     if message.kind not in (MessageKind.INVITATION, MessageKind.T2) or message.invitation is None:
         return
-    for number, days in enumerate(settings.MESSAGE_REMINDER_DAYS[:2], start=1):
+    chosen = messaging_settings.for_service(message.family.service)
+    for number, days in enumerate(chosen.days_due, start=1):
         enqueue(
             MessageKind.REMINDER,
             f"reminder:{message.invitation_id}:{number}",
             message.family,
-            in_sending_window(sent_at + timedelta(days=days)),
+            in_sending_window(sent_at + timedelta(days=days), chosen),
             invitation=message.invitation,
         )
 
@@ -423,7 +434,8 @@ def process(message: OutboundMessage, worker: str, senders: SenderFor = sender_f
         return MessageState.CANCELLED
     assert destination is not None
     if message.kind != MessageKind.ALERT:
-        window = in_sending_window(timezone.now())
+        chosen = messaging_settings.for_service(message.family.service)
+        window = in_sending_window(timezone.now(), chosen)
         if window > timezone.now():
             _finish(message, worker, next_attempt_at=window)
             return str(message.state)

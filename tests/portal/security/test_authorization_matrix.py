@@ -223,6 +223,8 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("staff/episodes/<uuid:episode_id>/contact", "POST"): acted(CASE_RECORD, "redirect"),
     ("staff/episodes/<uuid:episode_id>/t2", "POST"): acted(CASE_RECORD, "redirect"),
     ("staff/overdue-t2", "GET"): CASE_PAGE,
+    # MSG-5: the service's reminder settings: its lead and administrator, each their own.
+    ("staff/messaging-settings", "GET"): AUDIT_PAGE,
     ("staff/families", "GET"): CASE_PAGE,
     ("staff/families/new", "GET"): CASE_PAGE,
     ("staff/audit", "GET"): AUDIT_PAGE,
