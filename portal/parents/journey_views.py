@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.parents import parent_session
+from portal.parents.contact_forms import ParentContactForm
+from portal.parents.parent_session import PARTICIPANT_KEY
 from questionnaires.models import ResponseStatus, Stage
 from questionnaires.parent_steps import ResponseSteps
 from questionnaires.selectors import entry
+from questionnaires.selectors import messaging as messaging_reads
 from questionnaires.selectors.instruments import current_definitions
-from questionnaires.services import responses
+from questionnaires.services import contacts, responses
 from questionnaires.statuses import collection_is_open, invitation_is_usable
 
 
@@ -61,7 +66,7 @@ def welcome(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def sent(request: HttpRequest) -> HttpResponse:
     finished = parent_session.finished(request)
     if finished is None:
@@ -74,12 +79,40 @@ def sent(request: HttpRequest) -> HttpResponse:
             return session_ended(request)
         service = response.invitation.episode.family.service
         finished = {"contact_line": service.contact_line, "crisis_text": service.crisis_text}
+    shared = parent_session.shared_collection_id(request) is not None
+    # Issue 14, MSG-2: a parent with a personal link may leave their own contact details.
+    offer = None
+    if finished.get("response_id") and not shared and not finished.get(PARTICIPANT_KEY):
+        offer = messaging_reads.parent_contact_offer(finished["response_id"])
+    form = None
+    status = 200
+    if offer is not None:
+        form = ParentContactForm(
+            request.POST if request.method == "POST" else None,
+            has_mobile=bool(offer.mobile_ending),
+            has_email=offer.has_email,
+        )
+        if request.method == "POST":
+            if form.is_valid():
+                contacts.record_parent_contact(
+                    offer.episode,
+                    mobile=form.cleaned_data["mobile"],
+                    email=form.cleaned_data["email"],
+                    channel=form.cleaned_data["channel"],
+                )
+                messages.success(request, _("Thank you. We have saved how to contact you."))
+                return redirect(reverse("parents:sent") + "#contact")
+            status = 400
+    elif request.method == "POST":
+        return redirect("parents:sent")
     context = {
         "finished": finished,
         "return_code": parent_session.return_code(request),
-        "shared": parent_session.shared_collection_id(request) is not None,
+        "shared": shared,
+        "contact_offer": offer,
+        "contact_form": form,
     }
-    return render(request, "parents/sent.html", context)
+    return render(request, "parents/sent.html", context, status=status)
 
 
 @require_POST

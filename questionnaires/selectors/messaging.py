@@ -282,3 +282,38 @@ def new_answers_since(families: QuerySet[Family], staff: StaffUser) -> list[Fami
         submitted_at__gt=marker,
     )
     return list(families.filter(Exists(sent)).annotate(looked_before=marker).order_by("label")[:20])
+
+
+# --- The parent's own contact details (the confirmation page) ---------------------------------
+
+
+@dataclass(frozen=True)
+class ParentContactOffer:
+    """What the confirmation page may say about the details held: never the details themselves,
+    at most the last three digits of the mobile number."""
+
+    episode: Episode
+    mobile_ending: str
+    has_email: bool
+    channel: str
+
+
+def parent_contact_offer(response_id: str) -> ParentContactOffer | None:
+    """For a parent who has just sent their answers through a personal link: their open
+    episode and a hint of what is held; None when there is nothing to offer."""
+    response = (
+        Response.objects.select_related("invitation__episode")
+        .filter(pk=response_id, status=ResponseStatus.SUBMITTED, invitation__isnull=False)
+        .first()
+    )
+    if response is None or response.invitation is None:
+        return None
+    episode = response.invitation.episode
+    if episode.closed_on is not None:
+        return None
+    contact = Contact.objects.filter(episode=episode).first()
+    if contact is None:
+        return ParentContactOffer(episode, "", False, "")
+    return ParentContactOffer(
+        episode, contact.mobile[-3:] if contact.mobile else "", bool(contact.email), contact.channel
+    )

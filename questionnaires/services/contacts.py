@@ -78,6 +78,18 @@ def record_contact(
     return contact
 
 
+@transaction.atomic
+def record_parent_contact(episode: Episode, *, mobile: str, email: str, channel: str) -> Contact:
+    """The parent's own choice, from the confirmation page (MSG-2). The parent never sees what
+    is stored, so a detail they leave blank keeps the one already held; "neither" keeps the
+    details but stops every message at once."""
+    stored = Contact.objects.select_for_update().filter(episode=episode).first()
+    if stored is not None:
+        mobile = mobile or stored.mobile
+        email = email or stored.email
+    return record_contact(episode, mobile=mobile, email=email, channel=channel, actor=None)
+
+
 def remove_closed_contacts() -> int:
     """Retention: contact details go when their episode closes."""
     with transaction.atomic():
