@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 
 from scoring.errors import DefinitionError
+from scoring.yaml_files import read_yaml
 
 # Shipped with the library: the published PRFQ, and structure plus demo wording for the
 # licensed measures. A service imports its licensed files into the database instead.
@@ -224,14 +224,7 @@ def _schema_error(data: Mapping[str, Any], source: str) -> DefinitionError | Non
 def load_definition(path: str | Path) -> Definition:
     path = Path(path)
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DefinitionError(source, "", f"cannot read file ({exc.strerror})") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DefinitionError(source, "", f"not valid YAML ({exc})") from exc
+    data = read_yaml(path, source)
     if not isinstance(data, dict):
         raise DefinitionError(source, "", "the file must contain a mapping of fields")
     return parse_definition(data, source)

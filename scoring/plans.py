@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from scoring.definitions import format_path, shipped_paths
 from scoring.errors import DefinitionError
+from scoring.yaml_files import read_yaml
 
 DEFAULT_PLAN_PATH = Path(__file__).resolve().parent / "plans" / "default.yaml"
 
@@ -268,14 +267,7 @@ def load_plan(
 ) -> Plan:
     path = Path(path)
     source = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DefinitionError(source, "", f"cannot read file ({exc.strerror})") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DefinitionError(source, "", f"not valid YAML ({exc})") from exc
+    data = read_yaml(path, source)
     return parse_plan(data, source, known_codes, programmes)
 
 

@@ -26,6 +26,23 @@ MAX_WEEKS_PREMATURE = baby_dates.MAX_WEEKS_PREMATURE
 
 
 NHS_NUMBER_INVALID = "Enter a valid 10-digit NHS number, like 943 476 5919"
+WEEKS_PREMATURE_INVALID = "Enter weeks premature as a whole number from 0 to 20"
+
+
+def weeks_premature_field(help_text: str) -> forms.IntegerField:
+    """Weeks premature, 0 to MAX_WEEKS_PREMATURE, empty meaning 0: one definition for the
+    registration form and the birth form (each says it in its own help text)."""
+    return forms.IntegerField(
+        label="Weeks premature",
+        help_text=help_text,
+        required=False,
+        min_value=0,
+        max_value=MAX_WEEKS_PREMATURE,
+        initial=0,
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value", "max_value"), WEEKS_PREMATURE_INVALID
+        ),
+    )
 
 
 class FamilyForm(forms.Form):
@@ -67,19 +84,9 @@ class FamilyForm(forms.Form):
         label="Due date",
         help_text="Only if the baby is not born yet. For example, 27 9 2026.",
     )
-    weeks_premature = forms.IntegerField(
-        label="Weeks premature",
-        help_text="How many weeks before the due date the baby was born. Enter 0 if the baby "
-        "was not premature or is not born yet.",
-        required=False,
-        min_value=0,
-        max_value=MAX_WEEKS_PREMATURE,
-        initial=0,
-        error_messages={
-            "invalid": "Enter weeks premature as a whole number from 0 to 20",
-            "min_value": "Enter weeks premature as a whole number from 0 to 20",
-            "max_value": "Enter weeks premature as a whole number from 0 to 20",
-        },
+    weeks_premature = weeks_premature_field(
+        "How many weeks before the due date the baby was born. Enter 0 if the baby "
+        "was not premature or is not born yet."
     )
     nhs_number = forms.CharField(
         label="NHS number (optional)",
@@ -175,18 +182,8 @@ class RecordBirthForm(forms.Form):
         label="Baby's date of birth",
         help_text="For example, 15 3 2026.",
     )
-    weeks_premature = forms.IntegerField(
-        label="Weeks premature",
-        help_text="How many weeks before the due date the baby was born. Enter 0 if not early.",
-        required=False,
-        min_value=0,
-        max_value=MAX_WEEKS_PREMATURE,
-        initial=0,
-        error_messages={
-            "invalid": "Enter weeks premature as a whole number from 0 to 20",
-            "min_value": "Enter weeks premature as a whole number from 0 to 20",
-            "max_value": "Enter weeks premature as a whole number from 0 to 20",
-        },
+    weeks_premature = weeks_premature_field(
+        "How many weeks before the due date the baby was born. Enter 0 if not early."
     )
 
     def clean_weeks_premature(self) -> int:
