@@ -45,9 +45,9 @@ def sent(
 
 
 def post(client: Client, body: object, token: str | None = TOKEN) -> tuple[int, str]:
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token is not None else {}
+    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
     data = body if isinstance(body, (str, bytes)) else json.dumps(body)
-    answer = client.post(URL, data, content_type="application/json", **headers)
+    answer = client.post(URL, data, content_type="application/json", headers=headers)
     return answer.status_code, answer.content.decode()
 
 
