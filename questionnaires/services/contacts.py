@@ -51,6 +51,7 @@ def record_contact(
     email: str,
     channel: ChannelChoice | str,
     actor: StaffUser | None = None,
+    by_parent: bool = False,
 ) -> Contact:
     """Set the episode's contact. Choosing "neither" (or removing the chosen detail) stops
     every message still waiting at once."""
@@ -67,6 +68,7 @@ def record_contact(
         channel=str(channel),
         has_mobile=bool(mobile),
         has_email=bool(email),
+        **({"by": "parent"} if by_parent else {}),
     )
     if channel == ChannelChoice.NEITHER:
         stopped = OutboundMessage.objects.filter(
@@ -87,7 +89,9 @@ def record_parent_contact(episode: Episode, *, mobile: str, email: str, channel:
     if stored is not None:
         mobile = mobile or stored.mobile
         email = email or stored.email
-    return record_contact(episode, mobile=mobile, email=email, channel=channel, actor=None)
+    return record_contact(
+        episode, mobile=mobile, email=email, channel=channel, actor=None, by_parent=True
+    )
 
 
 def remove_closed_contacts() -> int:

@@ -50,6 +50,7 @@ def test_a_parent_records_a_mobile_and_it_is_stored_and_audited_without_it(sent:
     assert contact.consent_at is not None and contact.recorded_by is None
     event = AuditEvent.objects.get(action="contact.recorded")
     assert "7911" not in str(event.detail) and event.actor is None
+    assert event.detail["by"] == "parent" and event.detail["has_mobile"] is True
     page = client.get(answer["Location"]).content.decode()
     assert "We have saved how to contact you" in page
     # Shown back only as its last three digits: never the number.
