@@ -77,7 +77,9 @@ def main() -> None:
         stats = pstats.Stats(profile)
         total = stats.total_tt  # type: ignore[attr-defined]  # pstats keeps it undocumented
         print(f"    {total / N * 1000:.2f} ms per request under the profiler")
-        stats.sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "45")))
+        stats.sort_stats(os.environ.get("SORT", "cumulative")).print_stats(
+            int(os.environ.get("TOP", "45"))
+        )
 
 
 if __name__ == "__main__":

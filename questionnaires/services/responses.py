@@ -72,9 +72,9 @@ def save_answer(
     # event names the family the caller's response already carries (no look-up).
     response = measure.response
     now = timezone.now()
-    still_open = Response.objects.filter(
-        pk=response.pk, status=ResponseStatus.IN_PROGRESS
-    ).update(updated_at=now)
+    still_open = Response.objects.filter(pk=response.pk, status=ResponseStatus.IN_PROGRESS).update(
+        updated_at=now
+    )
     if not still_open:
         raise AnswersLocked("These answers have been sent and can no longer be changed.")
     answer = Answer(
