@@ -4,6 +4,7 @@ One command, from a fresh clone (after `make setup`; needs Debian's `wrk`):
 
     .venv/bin/python bench/bench_load.py                       # SQLite and PostgreSQL
     .venv/bin/python bench/bench_load.py --db sqlite --duration 5
+    .venv/bin/python bench/bench_load.py --baseline-dir /tmp/perf-base --rounds 3  # before/after
 
 For each database it:
 
@@ -20,8 +21,10 @@ For each database it:
 5. prints req/s, p50/p95/p99 and the ratio to the bare view (GET pages to the bare GET, POSTs to
    the bare POST), one unloaded GET, and each worker's RSS early and late.
 
-`--app-dir` serves another checkout of the portal (e.g. an older commit, to measure "before")
-while the bare view and this script stay the same."""
+`--baseline-dir` serves another checkout too (e.g. an older commit: "before"), on its own
+database, measured in the same run and interleaved page by page with this one and the bare view,
+so load from elsewhere on the machine falls on all of them alike; `--rounds` repeats each run
+and reports the median. `--app-dir` serves another checkout instead of this one."""
 
 from __future__ import annotations
 
@@ -43,10 +46,12 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -252,27 +257,20 @@ def lua_requests(requests: list[tuple[str, str, dict[str, str], str]]) -> str:
 
 
 def run_wrk(
-    base: str,
-    requests: list[tuple[str, str, dict[str, str], str]],
-    expected: int,
-    duration: int,
-    connections: int,
-    workdir: Path,
+    base: str, requests: Requests, expected: int, args: argparse.Namespace, workdir: Path
 ) -> dict[str, float]:
     script = workdir / "load.lua"
     script.write_text(lua_requests(requests).replace("EXPECTED", str(expected)))
+    command = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency"]
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script), base],
-        capture_output=True,
-        text=True,
-        check=True,
+        [*command, "-s", str(script), base], capture_output=True, text=True, check=True
     ).stdout
     found = re.search(r"^RESULT (.*)$", out, re.M)
     assert found, out
     result: dict[str, float] = json.loads(found.group(1))
     result["rps"] = result["requests"] / result["seconds"]
     # A response other than the expected status stops that wrk thread at once: a short run.
-    result["complete"] = float(result["seconds"] >= duration * 0.9)
+    result["complete"] = float(result["seconds"] >= args.duration * 0.9)
     return result
 
 
@@ -287,13 +285,13 @@ def form_body(fields: dict[str, str]) -> str:
 # --- one database ---------------------------------------------------------------------------
 
 
-def prepare_database(kind: str, workdir: Path) -> str:
+def prepare_database(kind: str, workdir: Path, suffix: str = "") -> str:
     if kind == "sqlite":
-        return f"sqlite:///{workdir}/bench.sqlite3"
+        return f"sqlite:///{workdir}/bench{suffix}.sqlite3"
     server = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-    name = os.environ.get("BENCH_PG_DB", "portal_perf_bench")
+    name = os.environ.get("BENCH_PG_DB", "portal_perf_bench") + suffix
     for sql in (f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"):
-        subprocess.run(["psql", f"{server}/postgres", "-qc", sql], check=True)
+        subprocess.run(["psql", "-q", f"{server}/postgres", "-c", sql], check=True)
     return f"{server}/{name}"
 
 
@@ -333,40 +331,114 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def bench_database(kind: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
-    app_dir = Path(args.app_dir).resolve()
+Requests = list[tuple[str, str, dict[str, str], str]]
+PAGES = ("question GET", "answer POST", "check GET")
+
+
+def bench_database(kind: str, args: argparse.Namespace) -> dict[str, dict[str, dict[str, float]]]:
+    """{app name: {row: figures}}: this checkout as "now", and --baseline-dir as "baseline"."""
     workdir = Path(tempfile.mkdtemp(prefix=f"bench-load-{kind}-"))
+    apps = {"now": Path(args.app_dir).resolve()}
+    if args.baseline_dir:
+        apps["baseline"] = Path(args.baseline_dir).resolve()
     try:
-        env = app_env(app_dir, prepare_database(kind, workdir))
-        for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
-            subprocess.run([PYTHON, "manage.py", *command], cwd=app_dir, env=env, check=True)
-        tokens = issue_tokens(app_dir, env, args.parents * 2)
-        bare_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.bare_site", "PYTHONPATH": str(ROOT)}
-        with (
-            gunicorn("portal.wsgi:application", app_dir, env) as app,
-            gunicorn("bench.bare_site:application", ROOT, bare_env) as bare,
-        ):
-            return measure(app, bare, tokens, args, workdir)
+        envs = {}
+        for number, (name, app_dir) in enumerate(apps.items()):
+            envs[name] = app_env(app_dir, prepare_database(kind, workdir, "_base" * number))
+            for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+                subprocess.run(
+                    [PYTHON, "manage.py", *command], cwd=app_dir, env=envs[name], check=True
+                )
+        bare_env = {
+            **envs["now"],
+            "DJANGO_SETTINGS_MODULE": "bench.bare_site",
+            "PYTHONPATH": str(ROOT),
+        }
+        with ExitStack() as stack:
+            bare = stack.enter_context(gunicorn("bench.bare_site:application", ROOT, bare_env))
+            servers = {
+                name: stack.enter_context(gunicorn("portal.wsgi:application", app_dir, envs[name]))
+                for name, app_dir in apps.items()
+            }
+            loads, ready, early = {}, {}, {}
+            for name, app_dir in apps.items():
+                tokens = issue_tokens(app_dir, envs[name], args.parents * 2)
+                loads[name], ready[name] = set_up_parents(servers[name], tokens, args.parents)
+                early[name] = (servers[name].worker_rss_kb(), 6 * len(tokens))
+            bare_plan = bare_requests(bare)
+            warm = argparse.Namespace(**{**vars(args), "duration": 1})
+            for requests, expected in bare_plan.values():
+                run_wrk(bare.base, requests, expected, warm, workdir)
+            for name, server in servers.items():
+                for page in PAGES:
+                    run_wrk(server.base, *loads[name][page], warm, workdir)
+            rounds: dict[tuple[str, str], list[dict[str, float]]] = defaultdict(list)
+            for _round in range(args.rounds):
+                # Interleaved: each page is measured on the bare view, then on every app, so
+                # drifting load from elsewhere on the machine falls on all of them alike.
+                for row, (requests, expected) in bare_plan.items():
+                    rounds[("bare", row)].append(
+                        run_wrk(bare.base, requests, expected, args, workdir)
+                    )
+                for page in PAGES:
+                    for name, server in servers.items():
+                        requests, expected = loads[name][page]
+                        rounds[(name, page)].append(
+                            run_wrk(server.base, requests, expected, args, workdir)
+                        )
+            results: dict[str, dict[str, dict[str, float]]] = defaultdict(dict)
+            for (name, row), runs in rounds.items():
+                results[name][row] = median_run(runs)
+            probe = Parent(bare.base)
+            probe.get("/question")
+            bare_one = unloaded(probe, "/question")
+            for name, server in servers.items():
+                results[name]["send"] = send_all(server.base, ready[name])
+                results[name]["unloaded GET"] = unloaded(
+                    loads[name]["first parent"], "/questionnaire/q/prfq-1/"
+                )
+                results[name]["unloaded bare GET"] = bare_one
+                for row in ("bare GET", "bare POST"):
+                    results[name][row] = results["bare"][row]
+                rss_early, served_early = early[name]
+                served = served_early + sum(
+                    int(run.get("requests", 0))
+                    for (app, _row), runs in rounds.items()
+                    if app == name
+                    for run in runs
+                )
+                results[name]["memory"] = {
+                    "rss_early_kb": float(max(rss_early or [0])),
+                    "rss_late_kb": float(max(server.worker_rss_kb() or [0])),
+                    "requests_early": float(served_early),
+                    "requests_late": float(served),
+                }
+            results.pop("bare", None)
+            return dict(results)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def measure(
-    app: Server,
-    bare: Server,
-    tokens: list[str],
-    args: argparse.Namespace,
-    workdir: Path,
-) -> dict[str, dict[str, float]]:
-    loaders, senders = tokens[: args.parents], tokens[args.parents :]
-    with_threads = ThreadedMap(4)
-    parents = with_threads.map(lambda token: walk_in(app.base, token), loaders)
-    ready = with_threads.map(lambda token: walk_in(app.base, token), senders)
-    with_threads.map(answer_everything, ready)
-    rss_early = app.worker_rss_kb()
-    served_early = 6 * len(tokens)  # the HTTP requests the set-up made, roughly
+def median_run(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {
+        key: statistics.median(run[key] for run in runs)
+        if key != "complete"
+        else min(run[key] for run in runs)
+        for key in runs[0]
+    }
 
-    question_get, answer_post, check_get = [], [], []
+
+def set_up_parents(
+    app: Server, tokens: list[str], count: int
+) -> tuple[dict[str, Any], list[Parent]]:
+    """N parents at question 1 (the load), and N more with every question answered (to send)."""
+    with_threads = ThreadedMap(4)
+    parents = with_threads.map(lambda token: walk_in(app.base, token), tokens[:count])
+    ready = with_threads.map(lambda token: walk_in(app.base, token), tokens[count:])
+    with_threads.map(answer_everything, ready)
+    question_get: Requests = []
+    answer_post: Requests = []
+    check_get: Requests = []
     for index, parent in enumerate(parents):
         cookies = {"Cookie": cookie_header(parent)}
         question_get.append(("GET", "/questionnaire/q/prfq-1/", cookies, ""))
@@ -379,42 +451,25 @@ def measure(
         }
         post_headers = {**cookies, "Content-Type": "application/x-www-form-urlencoded"}
         answer_post.append(("POST", f"/questionnaire/q/{step}/", post_headers, form_body(fields)))
+    loads: dict[str, Any] = {
+        "question GET": (question_get, 200),
+        "answer POST": (answer_post, 302),
+        "check GET": (check_get, 200),
+        "first parent": parents[0],
+    }
+    return loads, ready
 
+
+def bare_requests(bare: Server) -> dict[str, tuple[Requests, int]]:
     probe = Parent(bare.base)
     html, _ = probe.get("/question")
-    bare_fields = {**hidden_fields(html), "answer": "4"}
-    bare_cookie = {"Cookie": f"csrftoken={probe.cookie('csrftoken')}"}
-    bare_post_headers = {**bare_cookie, "Content-Type": "application/x-www-form-urlencoded"}
-
-    plan = [
-        ("bare GET", bare.base, [("GET", "/question", bare_cookie, "")], 200),
-        (
-            "bare POST",
-            bare.base,
-            [("POST", "/question", bare_post_headers, form_body(bare_fields))],
-            302,
-        ),
-        ("question GET", app.base, question_get, 200),
-        ("answer POST", app.base, answer_post, 302),
-        ("check GET", app.base, check_get, 200),
-    ]
-    results: dict[str, dict[str, float]] = {}
-    for name, base, requests, expected in plan:
-        run_wrk(base, requests, expected, 1, args.connections, workdir)  # warm
-        results[name] = run_wrk(base, requests, expected, args.duration, args.connections, workdir)
-
-    results["send"] = send_all(app.base, ready)
-    results["unloaded GET"] = unloaded(parents[0], "/questionnaire/q/prfq-1/")
-    results["unloaded bare GET"] = unloaded(probe, "/question")
-    served = served_early + sum(int(r.get("requests", 0)) for r in results.values())
-    rss_late = app.worker_rss_kb()
-    results["memory"] = {
-        "rss_early_kb": float(max(rss_early or [0])),
-        "rss_late_kb": float(max(rss_late or [0])),
-        "requests_early": float(served_early),
-        "requests_late": float(served),
+    fields = {**hidden_fields(html), "answer": "4"}
+    cookie = {"Cookie": f"csrftoken={probe.cookie('csrftoken')}"}
+    post_headers = {**cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    return {
+        "bare GET": ([("GET", "/question", cookie, "")], 200),
+        "bare POST": ([("POST", "/question", post_headers, form_body(fields))], 302),
     }
-    return results
 
 
 class ThreadedMap:
@@ -466,35 +521,45 @@ def unloaded(parent: Parent, path: str, count: int = 40) -> dict[str, float]:
     return {"p50": statistics.median(times), "p95": percentile(times, 95), "requests": 0.0}
 
 
-def report(kind: str, results: dict[str, dict[str, float]], connections: int) -> None:
-    print(f"\n{kind}: gunicorn -w 2 (production settings), wrk -t2 -c{connections}")
-    print(f"{'request':<14}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'× bare':>9}")
-    for name in ("bare GET", "bare POST", "question GET", "answer POST", "check GET", "send"):
-        row = results[name]
-        yardstick = "bare POST" if "POST" in name or name == "send" else "bare GET"
-        ratio = row["rps"] / results[yardstick]["rps"]
-        flag = "" if row.get("complete", 1) else "  (stopped early: unexpected status)"
-        print(
-            f"{name:<14}{row['rps']:9.0f}{row['p50']:9.1f}{row['p95']:9.1f}{row['p99']:9.1f}"
-            f"{ratio:9.3f}{flag}"
-        )
-    one, bare = results["unloaded GET"], results["unloaded bare GET"]
-    print(f"one unloaded question GET: p50 {one['p50']:.1f} ms (bare {bare['p50']:.1f} ms)")
-    memory = results["memory"]
+def report(kind: str, results: dict[str, dict[str, dict[str, float]]], args: Any) -> None:
     print(
-        f"worker RSS: {memory['rss_early_kb'] / 1024:.1f} MB after ~{memory['requests_early']:.0f}"
-        f" requests, {memory['rss_late_kb'] / 1024:.1f} MB after ~{memory['requests_late']:.0f}"
-        f" ({memory['rss_late_kb'] / max(memory['rss_early_kb'], 1):.2f}×)"
+        f"\n{kind}: gunicorn -w 2 (production settings), wrk -t2 -c{args.connections}, "
+        f"median of {args.rounds} runs of {args.duration} s"
     )
+    for name, rows in results.items():
+        print(f"  {name}:")
+        print(f"  {'request':<14}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'× bare':>9}")
+        for row_name in ("bare GET", "bare POST", *PAGES, "send"):
+            row = rows[row_name]
+            yardstick = "bare POST" if "POST" in row_name or row_name == "send" else "bare GET"
+            ratio = row["rps"] / rows[yardstick]["rps"]
+            flag = "" if row.get("complete", 1) else "  (stopped early: unexpected status)"
+            print(
+                f"  {row_name:<14}{row['rps']:9.0f}{row['p50']:9.1f}{row['p95']:9.1f}"
+                f"{row['p99']:9.1f}{ratio:9.3f}{flag}"
+            )
+        one, bare = rows["unloaded GET"], rows["unloaded bare GET"]
+        print(f"  one unloaded question GET: p50 {one['p50']:.1f} ms (bare {bare['p50']:.1f} ms)")
+        memory = rows["memory"]
+        print(
+            f"  worker RSS: {memory['rss_early_kb'] / 1024:.1f} MB after "
+            f"~{memory['requests_early']:.0f} requests, {memory['rss_late_kb'] / 1024:.1f} MB "
+            f"after ~{memory['requests_late']:.0f} "
+            f"({memory['rss_late_kb'] / max(memory['rss_early_kb'], 1):.2f}×)"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
-    parser.add_argument("--duration", type=int, default=5, help="seconds of wrk per request")
+    parser.add_argument("--duration", type=int, default=5, help="seconds of wrk per run")
+    parser.add_argument("--rounds", type=int, default=1, help="runs per page (median taken)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--parents", type=int, default=48)
     parser.add_argument("--app-dir", default=str(ROOT), help="the portal checkout to serve")
+    parser.add_argument(
+        "--baseline-dir", help="another checkout (e.g. an older commit) measured in the same run"
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -503,7 +568,7 @@ def main() -> None:
     everything = {}
     for kind in kinds:
         results = bench_database(kind, args)
-        report(kind, results, args.connections)
+        report(kind, results, args)
         everything[kind] = results
     if args.json:
         Path(args.json).write_text(json.dumps(everything, indent=2))
