@@ -70,6 +70,7 @@ from questionnaires.models import (  # noqa: E402
 )
 from questionnaires.roles import Role  # noqa: E402
 from questionnaires.services import staff  # noqa: E402
+from tests.conftest import sign_in  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100
 FAMILIES = int(sys.argv[2]) if len(sys.argv) > 2 else 5_000
@@ -201,7 +202,7 @@ def main() -> None:
             f"({WORKDIR})"
         )
         client = Client()
-        client.force_login(clinician)
+        sign_in(client, clinician)  # both factors (AUTH-3), as the staff tests sign in
         caseload = reverse("staff:caseload")
         family = Family.objects.get(label="DEMO-C01")
         record = reverse("staff:family_detail", kwargs={"family_id": family.id})
