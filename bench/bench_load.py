@@ -371,7 +371,8 @@ def bench_database(kind: str, args: argparse.Namespace) -> dict[str, dict[str, d
                 run_wrk(bare.base, requests, expected, warm, workdir)
             for name, server in servers.items():
                 for page in PAGES:
-                    run_wrk(server.base, *loads[name][page], warm, workdir)
+                    requests, expected = loads[name][page]
+                    run_wrk(server.base, requests, expected, warm, workdir)
             rounds: dict[tuple[str, str], list[dict[str, float]]] = defaultdict(list)
             for _round in range(args.rounds):
                 # Interleaved: each page is measured on the bare view, then on every app, so

@@ -31,9 +31,28 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from bench.bench_parent_pages import set_up_invitation  # noqa: E402
-
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+
+
+def set_up_invitation() -> str:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from questionnaires.services import families, invitations, staff
+
+    service = staff.create_service("Bench parent–infant team", contact_line="Call 01234 000000")
+    family = families.register_family(
+        service,
+        label="BENCH-1",
+        parent_name="Maryam",
+        relationship="mother",
+        infant_dob=timezone.localdate() - timedelta(days=200),
+        due_date=None,
+        weeks_premature=0,
+    )
+    episode = families.open_episode(family, "psychotherapy", timezone.localdate())
+    return invitations.issue_invitation(episode, "T1").token
 
 
 def fields(html: bytes) -> dict[str, str]:

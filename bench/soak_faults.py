@@ -36,15 +36,14 @@ import urllib.error
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.bench_load import (  # noqa: E402
+from bench_load import (  # the script's own folder is on the path
     GUNICORN,
     PYTHON,
     ROOT,
     Parent,
     app_env,
     choose,
+    free_port,
     hidden_fields,
     issue_tokens,
     prepare_database,
@@ -235,8 +234,6 @@ def main() -> None:
         [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
     tokens = issue_tokens(ROOT, env, args.parents * 4)
-    from bench.bench_load import free_port
-
     instances = [Instance(name, free_port(), env) for name in ("A", "B")]
     for instance in instances:
         instance.start()

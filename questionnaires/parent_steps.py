@@ -201,14 +201,14 @@ def measures_with_answers(
             measure.response = response
             prefetched = Answer.objects.none()
             prefetched._result_cache = []
-            prefetched._prefetch_done = True
-            measure._prefetched_objects_cache = {"answers": prefetched}
+            prefetched._prefetch_done = True  # type: ignore[attr-defined]  # as prefetch sets it
+            measure._prefetched_objects_cache = {"answers": prefetched}  # type: ignore[attr-defined]
             measures[row[0]] = measure
         answer_row = row[n_measure + n_instrument :]
         if answer_row[0] is not None:
             answer = Answer.from_db(db, list(_ANSWER_FIELDS), answer_row)
             answer.measure = measure
-            prefetched_answers = measure._prefetched_objects_cache["answers"]
+            prefetched_answers = measure._prefetched_objects_cache["answers"]  # type: ignore[attr-defined]
             prefetched_answers._result_cache.append(answer)
             answers[(measure.pk, answer.item)] = answer
     return list(measures.values()), answers
@@ -240,7 +240,7 @@ class ResponseSteps:
         self.answers[(answer.measure_id, answer.item)] = answer
         for measure in self.measures:
             if measure.pk == answer.measure_id:
-                cached = measure._prefetched_objects_cache["answers"]._result_cache
+                cached = measure._prefetched_objects_cache["answers"]._result_cache  # type: ignore[attr-defined]
                 cached[:] = [row for row in cached if row.item != answer.item] + [answer]
 
     def answer_for(self, step: Step) -> Answer | None:

@@ -185,3 +185,4 @@ def save_step(response: Response, step: Step, cleaned: dict[str, Any]) -> Answer
     elif step.kind == Kind.ABOUT:
         assert step.about is not None
         save_about_you(response, step.about.field, cleaned["answer"])
+    return None

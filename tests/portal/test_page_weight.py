@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
-from whitenoise.middleware import WhiteNoiseMiddleware
+from whitenoise.middleware import WhiteNoiseMiddleware  # type: ignore[import-untyped]
 
 from questionnaires.models import Service
 from tests.portal.parents.wizard_client import answer_steps, issue, start, step_url
