@@ -6,7 +6,8 @@ checks that nothing was lost.
 
 Loopback only, bounded in time. Each parent thread takes a fresh invitation, goes through link,
 welcome, consent and every question (the first option of each, so a retried POST saves the same
-value) with a short pause (0.05–0.25 s) between pages, sends, and takes the next invitation until time is up.
+value) with a short pause (0.05–0.25 s) between pages, sends, and takes the next invitation
+until time is up.
 Requests alternate between the two instances like a round-robin balancer; when an instance does
 not answer at all (killed), the request goes to the other one, as a balancer would retry. A 503
 "try again" page (the database restarting) is retried by the parent after a second; every 503
