@@ -45,9 +45,10 @@ mfa-code:
 
 # Debian packages the tests use: Chromium and its lighter headless shell for browser tests
 # (Playwright never downloads a browser here), zbar to decode QR codes, poppler's pdftoppm to
-# rasterise PDFs.
+# rasterise PDFs; wrk drives bench/bench_load.py, and redis-server lets the two-instance test
+# run with the shared Redis cache as well (PERF-1, PERF-3).
 SYSTEM_TOOLS := chromium:chromium chromium-headless-shell:chromium-headless-shell \
-	zbarimg:zbar-tools pdftoppm:poppler-utils
+	zbarimg:zbar-tools pdftoppm:poppler-utils wrk:wrk redis-server:redis-server
 
 system-packages:
 	@missing=""; for pair in $(SYSTEM_TOOLS); do \

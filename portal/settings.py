@@ -383,3 +383,22 @@ WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 120)
 # same value in Notify's "Callbacks" settings). Empty: every receipt is refused (401) and the
 # worker's polling alone keeps statuses up to date.
 NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN", "")
+
+# --- Performance and scaling out (PERF-1 … PERF-5, docs/benchmarks.md) -------------------------
+# PERF-3: nothing shared lives in a process. Sessions, rate limits and lockouts are in the
+# database; with REDIS_URL (e.g. redis://127.0.0.1:6379/0) the cache is Redis, through Django's own
+# backend, and sessions are read from it first (written through to the database, so a Redis
+# restart signs no one out). Unset by default: `make run` needs no Redis.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# PERF-5: static files under content-hashed names with compressed copies made by collectstatic;
+# whitenoise serves a hashed name as immutable with far-future caching.
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}

@@ -1,6 +1,9 @@
-from django.db import connection
+import sys
+
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from portal.security import audit_context
@@ -43,6 +46,13 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        # PERF-4: the database is restarting or out of reach: a "try again" page (503, retry
+        # soon) rather than an error. Rendered without the request, so nothing on it needs the
+        # database (the user, the session).
+        unavailable = HttpResponse(render_to_string("pages/503.html"), status=503)
+        unavailable["Retry-After"] = "5"
+        return unavailable
     return render(request, "pages/500.html", status=500)
 
 

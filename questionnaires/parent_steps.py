@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from questionnaires import about_you, scoring_adapter
-from questionnaires.models import Answer, Response, ResponseMeasure
+from questionnaires.models import Answer, InstrumentVersion, Response, ResponseMeasure
 from questionnaires.questions import questions_asked
 from scoring.definitions import Definition, Item, OverallQuestion
 
@@ -153,6 +153,67 @@ def plan_steps(response: Response, measures: list[ResponseMeasure]) -> list[Step
     return steps
 
 
+_MEASURE_FIELDS = ("id", "response_id", "instrument_id", "position", "asq_interval")
+# Everything but the definition itself: the parsed definition comes from the in-process cache
+# keyed by (id, fingerprint) (scoring_adapter.definition_of), so its JSON is never fetched here.
+_INSTRUMENT_FIELDS = (
+    "id",
+    "code",
+    "version",
+    "name",
+    "sha256",
+    "source",
+    "is_demo",
+    "has_unverified_numbers",
+    "is_current",
+)
+_ANSWER_FIELDS = ("id", "measure_id", "item", "value", "concern", "text", "answered_at")
+
+
+def measures_with_answers(
+    response: Response,
+) -> tuple[list[ResponseMeasure], dict[tuple[int, str], Answer]]:
+    """A response's questionnaires, their instrument versions and saved answers in ONE query
+    (a LEFT JOIN through the answers), built into model instances as select_related and
+    prefetch_related would have built them: `measure.answers.all()` needs no query."""
+    columns = (
+        *_MEASURE_FIELDS,
+        *(f"instrument__{name}" for name in _INSTRUMENT_FIELDS),
+        *(f"answers__{name}" for name in _ANSWER_FIELDS),
+    )
+    rows = (
+        ResponseMeasure.objects.filter(response=response)
+        .order_by("position", "answers__id")
+        .values_list(*columns)
+    )
+    db = ResponseMeasure.objects.db
+    n_measure, n_instrument = len(_MEASURE_FIELDS), len(_INSTRUMENT_FIELDS)
+    measures: dict[int, ResponseMeasure] = {}
+    answers: dict[tuple[int, str], Answer] = {}
+    for row in rows:
+        measure = measures.get(row[0])
+        if measure is None:
+            measure = ResponseMeasure.from_db(db, list(_MEASURE_FIELDS), row[:n_measure])
+            instrument_row = row[n_measure : n_measure + n_instrument]
+            measure.instrument = InstrumentVersion.from_db(
+                db, list(_INSTRUMENT_FIELDS), instrument_row
+            )
+            measure.response = response
+            prefetched = Answer.objects.none()
+            prefetched._result_cache = []
+            prefetched._prefetch_done = True  # type: ignore[attr-defined]  # as prefetch sets it
+            measure._prefetched_objects_cache = {"answers": prefetched}  # type: ignore[attr-defined]
+            measures[row[0]] = measure
+        answer_row = row[n_measure + n_instrument :]
+        if answer_row[0] is not None:
+            answer = Answer.from_db(db, list(_ANSWER_FIELDS), answer_row)
+            answer.measure = measure
+            prefetched_answers = measure._prefetched_objects_cache["answers"]  # type: ignore[attr-defined]
+            prefetched_answers._result_cache.append(answer)
+            answers[(measure.pk, answer.item)] = answer
+    return list(measures.values()), answers
+
+
 class ResponseSteps:
     """Everything one request needs about a response's steps, loaded with a few queries."""
 
@@ -166,17 +227,21 @@ class ResponseSteps:
         self.load()
 
     def load(self) -> None:
-        response = self.response
-        self.measures = list(
-            response.measures.select_related("instrument").prefetch_related("answers")
-        )
-        self.answers: dict[tuple[int, str], Answer] = {
-            (answer.measure_id, answer.item): answer
-            for measure in self.measures
-            for answer in measure.answers.all()
-        }
-        self.steps = plan_steps(response, self.measures)
+        self.measures, self.answers = measures_with_answers(self.response)
+        self.plan()
+
+    def plan(self) -> None:
+        self.steps = plan_steps(self.response, self.measures)
         self.by_name = {step.name: step for step in self.steps}
+
+    def remember(self, answer: Answer) -> None:
+        """After saving one answer: the steps cannot have changed, so the saved answer is put
+        where the next read looks for it instead of loading everything again."""
+        self.answers[(answer.measure_id, answer.item)] = answer
+        for measure in self.measures:
+            if measure.pk == answer.measure_id:
+                cached = measure._prefetched_objects_cache["answers"]._result_cache  # type: ignore[attr-defined]
+                cached[:] = [row for row in cached if row.item != answer.item] + [answer]
 
     def answer_for(self, step: Step) -> Answer | None:
         if step.measure is None:

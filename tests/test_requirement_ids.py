@@ -54,6 +54,7 @@ PREFIXES = (
     "REC",
     "NHS",
     "UX",
+    "PERF",
 )
 REQUIREMENT_ID = re.compile(r"\b(?:" + "|".join(PREFIXES) + r")-\d+\b")
 HAZARD_ID = re.compile(r"\bHAZ-[A-Z]\d+\b")

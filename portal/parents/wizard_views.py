@@ -64,6 +64,9 @@ class QuestionnaireWizard(NamedUrlWizardView):
         # this request's steps; these are its three lines with the storage built here.
         self.prefix = self.get_prefix(request, *args, **kwargs)
         self.storage = DatabaseStorage(self.prefix, request, self.steps_loaded)
+        if kwargs.get("step") in self.form_list:
+            # The position is the URL's step, never the session's (PERF-2).
+            self.storage.current_step = kwargs["step"]
         self.steps = StepsHelper(self)
         page = TemplateView.dispatch(self, request, *args, **kwargs)
         self.storage.update_response(page)

@@ -91,6 +91,15 @@ def _sent_responses() -> QuerySet[Response]:
     )
 
 
+def _sent_through(path: str) -> Q:
+    """`_sent_responses()`'s conditions on a response reached by a join (PERF-6): the database
+    starts from the page's families and walks down, where `response IN (every sent response)`
+    made SQLite build the whole set first (4.6 s at 20,000 families)."""
+    return Q(**{f"{path}status": ResponseStatus.SUBMITTED}) & ~Q(
+        **{f"{path}invitation__match_review__status__in": PENDING_MATCH}
+    )
+
+
 def _sent(timepoint: str) -> Exists:
     # Inside an Episode subquery: answers sent back at this timepoint of that episode.
     return Exists(
@@ -191,8 +200,8 @@ def _stored_flags(
     fly, for the given families in one query. With `names`, overall questions are numbered as
     the record numbers them, from the (cached) definitions."""
     rows = ScoreRecord.objects.filter(
+        _sent_through("measure__response__"),
         is_current=True,
-        measure__response__in=_sent_responses(),
         measure__response__invitation__episode__family_id__in=families,
     ).values_list(
         "measure__response__invitation__episode__family_id",
@@ -223,8 +232,8 @@ def _stored_flags(
     # A concern ticked on an answered question is kept with the answer, not in the score's
     # flags (the scoring counts it in the total): read it from there, in one more query.
     concerns = Answer.objects.filter(
+        _sent_through("measure__response__"),
         concern=True,
-        measure__response__in=_sent_responses(),
         measure__response__invitation__episode__family_id__in=families,
     ).exclude(value="")
     for family_id, opened, episode, timepoint, code, item in concerns.values_list(

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ValidationError
+
 from questionnaires import scoring_adapter
 from questionnaires.credentials import credential_hash, derived_code, normalise_code
 from questionnaires.models import (
@@ -83,12 +85,14 @@ def session_invitation(invitation_id: str) -> Invitation | None:
 
 
 def session_response(invitation_id: str) -> Response | None:
-    # One query for the response and the invitation every question page checks.
-    return (
-        Response.objects.select_related("invitation__episode__family__service")
-        .filter(invitation_id=invitation_id)
-        .first()
-    )
+    # One query for the response and the invitation every question page checks. get() rather
+    # than first(): the invitation is unique, and first() would add an ORDER BY (PERF-1).
+    try:
+        return Response.objects.select_related("invitation__episode__family__service").get(
+            invitation_id=invitation_id
+        )
+    except (Response.DoesNotExist, ValueError, ValidationError):
+        return None
 
 
 def sent_response(response_id: str) -> Response | None:

@@ -66,11 +66,27 @@ def save_answer(
 ) -> Answer:
     """Save (or change) one answer. The caller has validated it against the definition; an
     empty value records a skipped question."""
-    response = _locked_in_progress(measure.response)
-    answer, _ = Answer.objects.update_or_create(
-        measure=measure, item=item, defaults={"value": value, "concern": concern, "text": text}
+    # Three statements (PERF-2): the conditional UPDATE both checks that the answers are not
+    # sent and takes the response's row lock until commit (as select_for_update did, so a
+    # concurrent send waits for it); the answer is one INSERT … ON CONFLICT UPDATE; the audit
+    # event names the family the caller's response already carries (no look-up).
+    response = measure.response
+    now = timezone.now()
+    still_open = Response.objects.filter(pk=response.pk, status=ResponseStatus.IN_PROGRESS).update(
+        updated_at=now
     )
-    response.save(update_fields=["updated_at"])
+    if not still_open:
+        raise AnswersLocked("These answers have been sent and can no longer be changed.")
+    answer = Answer(
+        measure=measure, item=item, value=value, concern=concern, text=text, answered_at=now
+    )
+    Answer.objects.bulk_create(
+        [answer],
+        update_conflicts=True,
+        unique_fields=["measure", "item"],
+        update_fields=["value", "concern", "text", "answered_at"],
+    )
+    response.updated_at = now
     audit.record("answer.saved", None, response, measure=measure.position, item=item)
     return answer
 
@@ -150,15 +166,16 @@ def save_about_you(response: Response, field: str, value: str) -> None:
     audit.record("response.about_you_saved", None, locked, field=field)
 
 
-def save_step(response: Response, step: Step, cleaned: dict[str, Any]) -> None:
-    """Write one step's validated data: the wizard's storage calls this for every Continue."""
+def save_step(response: Response, step: Step, cleaned: dict[str, Any]) -> Answer | None:
+    """Write one step's validated data: the wizard's storage calls this for every Continue.
+    Gives back the answer when the step was a question (nothing else changed), else None."""
     if step.kind in INFO_KINDS:
         mark_step_seen(response, step.name)
     elif step.kind == Kind.CONSENT:
         record_consent(response, cleaned["consent"] == "yes")
     elif step.kind in QUESTION_KINDS:
         assert step.measure is not None
-        save_answer(
+        return save_answer(
             step.measure,
             step.answer_key,
             value=cleaned.get("answer") or "",
@@ -168,3 +185,4 @@ def save_step(response: Response, step: Step, cleaned: dict[str, Any]) -> None:
     elif step.kind == Kind.ABOUT:
         assert step.about is not None
         save_about_you(response, step.about.field, cleaned["answer"])
+    return None

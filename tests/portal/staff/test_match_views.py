@@ -100,3 +100,28 @@ def test_an_unmatched_answer_is_linked_to_the_chosen_parent(
     assert review.status == MatchStatus.CONFIRMED and review.proposed == maryam
     assert invitation.episode == maryam.episode
     assert Invitation.objects.filter(episode=maryam.episode, timepoint="T2").count() == 1
+
+
+def test_the_match_queue_makes_the_same_queries_for_1_and_12_reviews(
+    fran: Client, group: ParentGroup, start: GroupCollection
+) -> None:
+    """PERF-2: the queue's queries do not grow with the number of answers waiting."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    end = together_time.open_collection(group, Timepoint.T2)
+
+    def waiting(names: list[str]) -> tuple[int, str]:
+        for name in names:
+            together_time.join_start(start, name, "mother", BABY)
+            together_time.return_by_details(end, name, "mother", BABY)
+        fran.get(_url("matches", group))
+        with CaptureQueriesContext(connection) as queries:
+            page = fran.get(_url("matches", group)).content.decode()
+        return len(queries), page
+
+    one, page = waiting(["Maryam"])
+    assert page.count("Yes, this is the same parent") == 1
+    twelve, page = waiting([f"Parent {n}" for n in range(11)])
+    assert page.count("Yes, this is the same parent") == 12
+    assert one == twelve
