@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal import languages
 from portal.parents import parent_session
 from questionnaires.models import ResponseStatus, Stage
 from questionnaires.parent_steps import ResponseSteps
@@ -45,7 +46,9 @@ def welcome(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not invitation_is_usable(invitation):
             return session_ended(request)
-        response = responses.open_response(invitation)
+        response = responses.open_response(
+            invitation, languages.current(), allow_unvalidated=settings.DEMO_MODE
+        )
         return redirect(resume_url(ResponseSteps(response)))
     measures = current_definitions(invitation.instruments)
     return render(

@@ -6,16 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from questionnaires.parent_steps import Kind, Step
 
 # One message per kind of answer scale, keyed by instrument code.
 SELECT_ANSWER = {
-    "prfq": "Select how much you agree or disagree",
-    "mors_sf": "Select how often you feel like this",
-    "asq_se2": "Select how often your child does this",
+    "prfq": _("Select how much you agree or disagree"),
+    "mors_sf": _("Select how often you feel like this"),
+    "asq_se2": _("Select how often your child does this"),
 }
-SELECT_YES_NO = "Select yes or no"
+SELECT_YES_NO = _("Select yes or no")
 TEXT_MAX = 1000
 
 
@@ -37,11 +38,11 @@ class CheckForm(StepForm):
 
 class ConsentForm(StepForm):
     consent = forms.ChoiceField(
-        choices=[("yes", "Yes, I agree"), ("no", "No, I do not agree")],
+        choices=[("yes", _("Yes, I agree")), ("no", _("No, I do not agree"))],
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select yes if you agree to answer the questions",
-            "invalid_choice": "Select yes if you agree to answer the questions",
+            "required": _("Select yes if you agree to answer the questions"),
+            "invalid_choice": _("Select yes if you agree to answer the questions"),
         },
     )
 
@@ -71,7 +72,7 @@ class ItemForm(SkippableForm):
     def __init__(self, *args: Any, step: Step, **kwargs: Any) -> None:
         super().__init__(*args, step=step, **kwargs)
         assert step.definition is not None
-        message = SELECT_ANSWER.get(step.definition.code, "Select an answer")
+        message = SELECT_ANSWER.get(step.definition.code, _("Select an answer"))
         self.fields["answer"] = forms.ChoiceField(
             label=step.item.text if step.item else "",
             choices=[(str(option.value), option.label) for option in step.definition.options],
@@ -91,17 +92,20 @@ class OverallForm(SkippableForm):
         if step.overall.kind == "yes_no":
             self.fields["answer"] = forms.ChoiceField(
                 label=step.overall.text,
-                choices=[("yes", "Yes"), ("no", "No")],
+                choices=[("yes", _("Yes")), ("no", _("No"))],
                 widget=forms.RadioSelect,
                 error_messages={"required": SELECT_YES_NO, "invalid_choice": SELECT_YES_NO},
             )
         self.fields["text"] = forms.CharField(
-            label="Tell us more (optional)" if step.overall.kind == "yes_no" else step.overall.text,
+            label=_("Tell us more (optional)")
+            if step.overall.kind == "yes_no"
+            else step.overall.text,
             required=False,
             max_length=TEXT_MAX,
             widget=forms.Textarea(attrs={"rows": 4}),
             error_messages={
-                "max_length": f"Your answer must be {TEXT_MAX} characters or fewer",
+                "max_length": _("Your answer must be %(limit)s characters or fewer")
+                % {"limit": TEXT_MAX},
             },
         )
 
@@ -117,7 +121,7 @@ class AboutForm(StepForm):
     def __init__(self, *args: Any, step: Step, **kwargs: Any) -> None:
         super().__init__(*args, step=step, **kwargs)
         assert step.about is not None
-        message = "Select an answer, or select prefer not to say"
+        message = _("Select an answer, or select prefer not to say")
         self.fields["answer"] = forms.ChoiceField(
             label=step.about.question,
             help_text=step.about.hint,
