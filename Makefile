@@ -9,7 +9,7 @@ SITE_BASE_URL ?= http://127.0.0.1:$(PORT)
 RUN_ENV = DEBUG=1 DEMO_MODE=1 SITE_BASE_URL=$(SITE_BASE_URL)
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 
-.PHONY: run test setup lint format system-packages clean mfa-code
+.PHONY: run test setup lint format system-packages clean mfa-code messages compilemessages
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,28 @@ static/build/.built: node_modules/.installed static/scss/portal.scss
 	cp -r $(NHSUK)/assets/images static/build/nhsuk/
 	touch $@
 
-setup: $(BIN)/.installed static/build/.built
+# I18N-1: the interface catalogues (locale/<lang>/LC_MESSAGES/django.po) are compiled to .mo
+# here (not committed). msgfmt --check fails the build on a broken catalogue (I18N-8), so a bad
+# translation breaks `make test`, never a parent's page.
+CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+%.mo: %.po
+	msgfmt --check -o $@ $<
+
+compilemessages: $(COMPILED)
+
+# Refresh the catalogues from the marked strings, with stable options so the freshness test
+# (tests/portal/test_catalogues.py) compares like with like. Run after adding strings.
+MESSAGE_LANGUAGES := pt ar
+MAKEMESSAGES_OPTS := --no-location --no-obsolete --no-wrap --extension=html,txt,py \
+	--ignore=.venv --ignore=node_modules --ignore=static --ignore=staticfiles --ignore=tests \
+	--ignore=bench --ignore=docs
+messages: $(BIN)/.installed
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemessages \
+		$(addprefix -l ,$(MESSAGE_LANGUAGES)) $(MAKEMESSAGES_OPTS)
+
+setup: $(BIN)/.installed static/build/.built compilemessages
 
 run: setup
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
@@ -41,9 +62,9 @@ mfa-code:
 
 # Debian packages the tests use: Chromium and its lighter headless shell for browser tests
 # (Playwright never downloads a browser here), zbar to decode QR codes, poppler's pdftoppm to
-# rasterise PDFs.
+# rasterise PDFs, gettext's msgfmt/xgettext to compile and extract the interface catalogues.
 SYSTEM_TOOLS := chromium:chromium chromium-headless-shell:chromium-headless-shell \
-	zbarimg:zbar-tools pdftoppm:poppler-utils
+	zbarimg:zbar-tools pdftoppm:poppler-utils msgfmt:gettext
 
 system-packages:
 	@missing=""; for pair in $(SYSTEM_TOOLS); do \
@@ -78,4 +99,4 @@ test: setup system-packages lint
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 clean:
-	rm -rf $(VENV) node_modules static/build staticfiles .pytest_cache
+	rm -rf $(VENV) node_modules static/build staticfiles .pytest_cache $(COMPILED)

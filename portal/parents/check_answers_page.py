@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext
 
+from portal import languages
 from questionnaires import about_you
 from questionnaires.parent_steps import QUESTION_KINDS, Kind, ResponseSteps, Step
 from questionnaires.summary.measures import answer_words
@@ -51,7 +52,7 @@ def check_answers_sections(loaded: ResponseSteps, step_url: Callable[[str], str]
             current = Section(
                 step.definition.explainer.title,
                 f"answers-{step.definition.code}",
-                lang=step.definition.language,
+                lang=_other_language(step.definition.language),
             )
             sections.append(current)
         elif step.kind in QUESTION_KINDS and current is not None and step.definition:
@@ -71,7 +72,7 @@ def check_answers_sections(loaded: ResponseSteps, step_url: Callable[[str], str]
                     skipped=not shown and step.kind == Kind.ITEM,
                     concern=bool(answer and answer.concern),
                     validated=True,
-                    lang=step.definition.language,
+                    lang=_other_language(step.definition.language),
                 )
             )
         elif step.kind == Kind.ABOUT_INTRO:
@@ -102,6 +103,12 @@ def check_answers_sections(loaded: ResponseSteps, step_url: Callable[[str], str]
                 "cannot work out a score. Answer some of them if you can."
             ) % {"count": section.skipped_count, "limit": limit}
     return sections
+
+
+def _other_language(language: str) -> str:
+    """A questionnaire's language where it differs from the page's (items kept in English on a
+    translated page are marked up as English), else nothing."""
+    return "" if language == languages.current() else language
 
 
 def _not_scored_after(step: Step) -> int | None:
