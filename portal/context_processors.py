@@ -37,6 +37,16 @@ def languages(request: HttpRequest) -> dict[str, object]:
             lang for lang in portal_languages.available() if lang.code != language.code
         ],
         "demo_translation": portal_languages.is_demo_translation(code),
+        # For staff choosing a family's preferred language when issuing a link.
+        "all_languages": [
+            {
+                "code": lang.code,
+                "english_name": lang.english_name,
+                "usable": portal_languages.is_available(lang.code),
+            }
+            for lang in portal_languages.LANGUAGES.values()
+            if lang.code != portal_languages.ENGLISH
+        ],
         "interpreter_view": bool(request.session.get("interpreter_view"))
         if hasattr(request, "session")
         else False,

@@ -179,6 +179,8 @@ def language_context(request: HttpRequest, step: Step, language: str) -> dict[st
     context["items_in_english"] = (
         page_language != languages.ENGLISH and definition.language != page_language
     )
+    # The definition's wording is marked with its own language where it differs from the page's.
+    context["item_lang"] = "" if definition.language == page_language else definition.language
     if step.kind in QUESTION_KINDS:
         context["interpreter_offer"] = page_language != languages.ENGLISH
         if context["interpreter_offer"] and request.session.get(parent_session.INTERPRETER_KEY):

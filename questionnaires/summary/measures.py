@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from questionnaires.language_names import language_name
 from questionnaires.models import Answer, ResponseMeasure, ScoreRecord
 from questionnaires.questions import Questions, questions_asked
 from questionnaires.summary.flag_words import (
@@ -97,6 +98,8 @@ class MeasureResult:
     not_scored_reason: str
     flags: list[ShownFlag]
     items: list[ItemAnswer]
+    # I18N-3: the language of the definition version answered (and scored) with.
+    language: str = "English"
 
     @property
     def has_prorated(self) -> bool:
@@ -315,6 +318,7 @@ def summarise_measure(measure: ResponseMeasure, definition: Definition) -> Measu
         definition_version=record.definition_version if record else definition.version,
         scoring_version=record.scoring_version if record else "",
         is_demo=measure.instrument.is_demo,
+        language=language_name(measure.instrument.language),
         has_unverified_numbers=measure.instrument.has_unverified_numbers,
         score=score,
         subscales=[_subscale_result(s, score) for s in definition.subscales],
