@@ -38,6 +38,7 @@ class CheckForm(StepForm):
 
 class ConsentForm(StepForm):
     consent = forms.ChoiceField(
+        label=_("Consent"),
         choices=[("yes", _("Yes, I agree")), ("no", _("No, I do not agree"))],
         widget=forms.RadioSelect,
         error_messages={

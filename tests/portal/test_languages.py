@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from questionnaires.models import Response, ScoreRecord, Service, StaffUser
 from questionnaires.parent_steps import Kind, ResponseSteps
-from questionnaires.services import families, invitations, responses
+from questionnaires.services import families, invitations
 from scoring.definitions import load_definition, shipped_translation_paths
 from scoring.errors import DefinitionError
 from tests.conftest import sign_in
