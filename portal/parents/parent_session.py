@@ -93,13 +93,15 @@ def finish(request: HttpRequest, invitation: Invitation) -> None:
     service = invitation.episode.family.service
     kept = {
         key: request.session[key]
-        for key in (PARTICIPANT_KEY, SHARED_COLLECTION_KEY, *_KEPT_ON_START)
+        for key in (PARTICIPANT_KEY, SHARED_COLLECTION_KEY)
         if key in request.session
     }
     # DATA-4: clear() rather than flush(): the invitation is forgotten (LINK-7), but the key is
     # kept so a double tap or a browser retry that still carries this cookie finds the
     # "finished" marker and lands on the same confirmation instead of "Open your link again".
+    language = {key: request.session[key] for key in _KEPT_ON_START if key in request.session}
     request.session.clear()
+    request.session.update(language)  # the confirmation page stays in the parent's language
     request.session[FINISHED_KEY] = {
         "contact_line": service.contact_line,
         "crisis_text": service.crisis_text,
