@@ -132,7 +132,7 @@ def test_choosing_portuguese_asks_mors_sf_in_its_demo_translation_and_the_rest_i
     assert "Nunca" in mors
     prfq = client.get(step_url("prfq-1")).text
     # PRFQ has no translation: its items in English, marked so, with the plain note why.
-    assert '<span lang="en">The only time I' in prfq
+    assert '<span lang="en" dir="auto">The only time I' in prfq
     assert "Estas perguntas estão em inglês" in prfq
     assert "Continuar" in prfq and "Saltar esta pergunta" in prfq
 
