@@ -27,7 +27,7 @@ static/build/.built: node_modules/.installed static/scss/portal.scss
 	cp -r $(NHSUK)/assets/images static/build/nhsuk/
 	touch $@
 
-# I18N-1: the interface catalogues (locale/<lang>/LC_MESSAGES/django.po) are compiled to .mo
+# I18N-9: the interface catalogues (locale/<lang>/LC_MESSAGES/django.po) are compiled to .mo
 # here (not committed). msgfmt --check fails the build on a broken catalogue (I18N-8), so a bad
 # translation breaks `make test`, never a parent's page.
 CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po)

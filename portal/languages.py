@@ -1,4 +1,4 @@
-"""The one place that says which interface languages the portal offers (I18N-1 … I18N-4).
+"""The one place that says which interface languages the portal offers (I18N-1 … I18N-9).
 
 Each language has a direction and a review status. A catalogue that a qualified translator has
 not reviewed is usable only in demo mode (labelled "Demo translation, not reviewed") until a

@@ -341,7 +341,7 @@ LOGGING = {
 }
 
 # --- Languages (issue 16: translatable interface, parents' language choice) -------------------
-# I18N-1: every interface string goes through Django's translation system; catalogues live in
+# I18N-9: every interface string goes through Django's translation system; catalogues live in
 # locale/ and are compiled by `make` (compilemessages). I18N-4: a catalogue not reviewed by a
 # qualified translator is usable only in demo mode until listed here (comma-separated codes).
 from portal.languages import DJANGO_LANGUAGES  # noqa: E402

@@ -33,7 +33,7 @@ TEST_PASSWORD = "correct-horse-battery-staple"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # I18N-1: the .mo files are build output (gitignored); compile them before any test runs.
+    # I18N-9: the .mo files are build output (gitignored); compile them before any test runs.
     from tests.catalogues import compile_catalogues
 
     compile_catalogues()

@@ -22,7 +22,8 @@ for (const button of document.querySelectorAll("[data-listen]")) {
     const parts = texts.map((el) => el.textContent.trim());
     window.speechSynthesis.cancel();
     const utterance = new SpeechSynthesisUtterance(parts.join(". "));
-    const spoken = texts.length ? texts[0].closest("[lang]") : null;
+    const first = texts[0];
+    const spoken = first ? first.querySelector("[lang]") || first.closest("[lang]") : null;
     utterance.lang = (spoken && spoken.lang) || document.documentElement.lang || "en-GB";
     window.speechSynthesis.speak(utterance);
   });

@@ -1,4 +1,4 @@
-"""The interface catalogues (I18N-1, I18N-4, I18N-8).
+"""The interface catalogues (I18N-9, I18N-4, I18N-8).
 
 - Freshness: `make messages` run on a copy of the code would not change the set of messages in
   the committed catalogues (a string marked but not extracted, or extracted and no longer used,
