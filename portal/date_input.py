@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class DateInputWidget(forms.MultiWidget):
@@ -29,7 +32,7 @@ class DateInputField(forms.MultiValueField):
 
     widget = DateInputWidget
 
-    def __init__(self, *, label: str, **kwargs: Any) -> None:
+    def __init__(self, *, label: StrOrPromise, **kwargs: Any) -> None:
         parts = (forms.CharField(required=False) for _ in range(3))
         super().__init__(
             fields=tuple(parts), require_all_fields=False, required=False, label=label, **kwargs

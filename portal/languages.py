@@ -135,7 +135,7 @@ class LanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         code = choose(request)
         activate(code)
-        request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", LANGUAGES[code].django_code)

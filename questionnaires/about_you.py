@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.functional import Promise as StrPromise
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as _
 
 PREFER_NOT_TO_SAY = ("prefer_not_to_say", _("Prefer not to say"))
 
@@ -47,9 +45,11 @@ ETHNIC_GROUPS: dict[str, tuple[str, list[str]]] = {
 @dataclass(frozen=True)
 class AboutQuestion:
     field: str
-    question: StrPromise | str
-    hint: StrPromise | str
-    choices: tuple[tuple[str, StrPromise | str], ...]
+    # English, marked for the catalogue (gettext_noop): the web layer translates them when it
+    # shows them, so stored keys and exports never depend on the language.
+    question: str
+    hint: str
+    choices: tuple[tuple[str, str], ...]
 
 
 def _slug(label: str) -> str:
@@ -69,7 +69,7 @@ def ethnic_background(group: str) -> AboutQuestion:
     return AboutQuestion(
         "ethnic_background",
         _("Which of these best describes your background?"),
-        format_lazy(_("You chose: {label}."), label=label),
+        f"You chose: {label}.",
         tuple((_slug(b), b) for b in backgrounds) + (PREFER_NOT_TO_SAY,),
     )
 
@@ -121,4 +121,4 @@ FIXED_QUESTIONS = (AGE_BAND, RELATIONSHIP_STATUS, GENDER)
 
 
 def label_for(question: AboutQuestion, value: str) -> str:
-    return str(dict(question.choices).get(value, value))
+    return dict(question.choices).get(value, value)

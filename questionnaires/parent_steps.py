@@ -93,7 +93,7 @@ class Step:
         if self.kind == Kind.EXPLAIN and self.definition is not None:
             return self.definition.explainer.title
         if self.kind == Kind.ABOUT and self.about is not None:
-            return str(self.about.question)
+            return gettext(self.about.question)
         return str(_FIXED_TITLES.get(self.kind, ""))
 
 

@@ -82,8 +82,8 @@ def check_answers_sections(loaded: ResponseSteps, step_url: Callable[[str], str]
             value = loaded.response.about_you.get(step.about.field, "")
             current.rows.append(
                 Row(
-                    step.about.question,
-                    about_you.label_for(step.about, value) if value else gettext("Not answered"),
+                    gettext(step.about.question),
+                    about_answer(step, value) if value else gettext("Not answered"),
                     change,
                     skipped=False,
                     validated=step.about.field in ("ethnic_group", "ethnic_background")
@@ -103,6 +103,14 @@ def check_answers_sections(loaded: ResponseSteps, step_url: Callable[[str], str]
                 "cannot work out a score. Answer some of them if you can."
             ) % {"count": section.skipped_count, "limit": limit}
     return sections
+
+
+def about_answer(step: Step, value: str) -> str:
+    """An "About you" answer in the page's language (ONS ethnic groups as published)."""
+    assert step.about is not None
+    label = about_you.label_for(step.about, value)
+    standard = step.about.field in ("ethnic_group", "ethnic_background")
+    return label if standard and value != about_you.PREFER_NOT_TO_SAY[0] else gettext(label)
 
 
 def _other_language(language: str) -> str:

@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from questionnaires.about_you import PREFER_NOT_TO_SAY
 from questionnaires.parent_steps import Kind, Step
 
 # One message per kind of answer scale, keyed by instrument code.
@@ -124,12 +126,32 @@ class AboutForm(StepForm):
         assert step.about is not None
         message = _("Select an answer, or select prefer not to say")
         self.fields["answer"] = forms.ChoiceField(
-            label=step.about.question,
-            help_text=step.about.hint,
-            choices=list(step.about.choices),
+            label=gettext(step.about.question),
+            help_text=about_hint(step),
+            choices=about_choices(step),
             widget=forms.RadioSelect,
             error_messages={"required": message, "invalid_choice": message},
         )
+
+
+def about_hint(step: Step) -> str:
+    assert step.about is not None
+    hint = step.about.hint
+    if hint.startswith("You chose: "):
+        # The ethnic background question names the group chosen (ONS wording, not translated).
+        return gettext("You chose: %(group)s.") % {"group": hint.removeprefix("You chose: ")[:-1]}
+    return gettext(hint) if hint else ""
+
+
+def about_choices(step: Step) -> list[tuple[str, str]]:
+    """ "About you" answers in the page's language, except the ONS ethnic groups (standard
+    wording, shown as published); "Prefer not to say" is ours and is translated."""
+    assert step.about is not None
+    standard = step.about.field in ("ethnic_group", "ethnic_background")
+    return [
+        (key, label if standard and key != PREFER_NOT_TO_SAY[0] else gettext(label))
+        for key, label in step.about.choices
+    ]
 
 
 FORM_FOR_KIND: dict[Kind, type[StepForm]] = {
