@@ -332,3 +332,42 @@ def test_shipped_translations_are_marked_demo_and_keep_the_source_structure() ->
         assert translated.subscales == english.subscales or [
             s.items for s in translated.subscales
         ] == [s.items for s in english.subscales]
+
+
+# --- Recorded audio (I18N-7) -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_listen_plays_the_services_recording_when_the_definition_names_one() -> None:
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from portal.parents.wizard_views import language_context
+    from questionnaires.parent_steps import Step
+    from scoring.definitions import parse_definition
+
+    path = shipped_translation_paths()[("mors_sf", "pt")]
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw["audio"] = {"1": "mors_sf/pt/item-1.mp3"}
+    definition = parse_definition(raw, "test")
+    request = RequestFactory().get("/")
+    request.session = SessionStore()
+    with translation.override("pt"):
+        with_audio = language_context(
+            request,
+            Step("mors_sf-1", Kind.ITEM, definition=definition, item=definition.items[0]),
+            "pt",
+        )
+        without = language_context(
+            request,
+            Step("mors_sf-2", Kind.ITEM, definition=definition, item=definition.items[1]),
+            "pt",
+        )
+    assert with_audio["listen_audio"] == "/static/audio/mors_sf/pt/item-1.mp3"
+    assert "listen_audio" not in without
+    assert with_audio["item_lang"] == "" and with_audio["items_in_english"] is False
+    for bad in ("../../etc/passwd", "../elsewhere/item-1.mp3", "/abs/item.mp3"):
+        raw["audio"] = {"1": bad}
+        with pytest.raises(DefinitionError):
+            parse_definition(raw, "test")
