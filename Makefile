@@ -33,8 +33,11 @@ static/build/.built: node_modules/.installed static/scss/portal.scss
 CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-%.mo: %.po
-	msgfmt --check -o $@ $<
+# msgfmt (Debian's gettext, in SYSTEM_TOOLS) when present; else polib from the venv, so that
+# `make run` works on a machine without gettext (the tests parse every catalogue either way).
+%.mo: %.po | $(BIN)/.installed
+	if command -v msgfmt >/dev/null 2>&1; then msgfmt --check -o $@ $<; \
+	else $(BIN)/python -c "import polib, sys; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])" $< $@; fi
 
 compilemessages: $(COMPILED)
 

@@ -371,3 +371,24 @@ def test_listen_plays_the_services_recording_when_the_definition_names_one() -> 
         raw["audio"] = {"1": bad}
         with pytest.raises(DefinitionError):
             parse_definition(raw, "test")
+
+
+@pytest.mark.django_db
+@DEMO
+def test_change_between_language_versions_says_so(service: Service, clinician: StaffUser) -> None:
+    family = factories.family(service)
+    episode = families.open_episode(family, "psychotherapy", family.created_at.date())
+    for timepoint, language in (("T1", "en"), ("T2", "pt")):
+        issued = invitations.issue_invitation(episode, timepoint)
+        parent = Client()
+        response = start(parent, issued.token)
+        _choose(parent, language, step_url("consent"))
+        answer_steps(parent, response)
+        parent.post(step_url("check"), {"questionnaire_wizard-current_step": "check"})
+    staff = Client()
+    sign_in(staff, clinician)
+    record = staff.get(reverse("staff:family_detail", kwargs={"family_id": family.pk})).text
+    assert (
+        "The start answers used the English version and the end answers the Portuguese version."
+    ) in record
+    assert record.count("Check the two versions are comparable") == 1  # MORS-SF only
