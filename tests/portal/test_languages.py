@@ -220,7 +220,8 @@ def test_the_interpreter_view_shows_the_english_beside_the_question(service: Ser
     assert "Mostrar também o inglês" in page and "app-interpreter-english" not in page
     client.post(reverse("parents:interpreter_view"), {"show": "1", "next": step_url("mors_sf-1")})
     page = client.get(step_url("mors_sf-1")).text
-    assert '<aside class="nhsuk-inset-text app-interpreter-english" lang="en"' in page
+    assert '<aside class="nhsuk-inset-text app-interpreter-english"' in page
+    assert '<div lang="en" dir="ltr">' in page
     assert "Demo item 1 – replace with the official MORS-SF wording" in page
     assert "Item de demonstração 1" in page
     assert "Quite often" in page and "Muitas vezes" in page
