@@ -11,7 +11,7 @@ import yaml
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from questionnaires.models import Response, ScoreRecord, Service, StaffUser
+from questionnaires.models import Family, Response, ScoreRecord, Service, StaffUser
 from questionnaires.parent_steps import Kind, ResponseSteps
 from questionnaires.services import families, invitations
 from scoring.definitions import load_definition, shipped_translation_paths
@@ -393,3 +393,16 @@ def test_change_between_language_versions_says_so(service: Service, clinician: S
         "The start answers used the English version and the end answers the Portuguese version."
     ) in record
     assert record.count("Check the two versions are comparable") == 1  # MORS-SF only
+
+
+def test_the_demo_has_a_family_that_answered_in_portuguese(
+    demo_families: dict[str, Family],
+) -> None:
+    family = demo_families["DEMO-C04"]
+    sent = Response.objects.filter(invitation__episode__family=family, status="submitted")
+    assert {r.language for r in sent} == {"pt"}
+    assert {r.invitation.language for r in sent if r.invitation} == {"pt"}
+    mors = ScoreRecord.objects.filter(
+        measure__response__in=sent, measure__instrument__code="mors_sf", is_current=True
+    )
+    assert {s.language for s in mors} == {"pt"}
