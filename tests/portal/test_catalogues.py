@@ -103,6 +103,8 @@ def test_every_translation_keeps_its_placeholders() -> None:
         catalogue = polib.pofile(str(path))
         assert catalogue.metadata.get("X-Review-Status") in ("not-reviewed", "reviewed"), path
         for entry in catalogue:
+            if entry.fuzzy:
+                continue  # msgmerge's guess: never compiled, never shown
             expected = sorted(set(_PLACEHOLDER.findall(entry.msgid)))
             translations = list(entry.msgstr_plural.values()) or [entry.msgstr]
             for text in translations:
