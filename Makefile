@@ -9,7 +9,7 @@ SITE_BASE_URL ?= http://127.0.0.1:$(PORT)
 RUN_ENV = DEBUG=1 DEMO_MODE=1 SITE_BASE_URL=$(SITE_BASE_URL)
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 
-.PHONY: run test setup lint format system-packages clean mfa-code
+.PHONY: run test setup lint format system-packages clean mfa-code messages compilemessages
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,31 @@ static/build/.built: node_modules/.installed static/scss/portal.scss
 	cp -r $(NHSUK)/assets/images static/build/nhsuk/
 	touch $@
 
-setup: $(BIN)/.installed static/build/.built
+# I18N-9: the interface catalogues (locale/<lang>/LC_MESSAGES/django.po) are compiled to .mo
+# here (not committed). msgfmt --check fails the build on a broken catalogue (I18N-8), so a bad
+# translation breaks `make test`, never a parent's page.
+CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+# msgfmt (Debian's gettext, in SYSTEM_TOOLS) when present; else polib from the venv, so that
+# `make run` works on a machine without gettext (the tests parse every catalogue either way).
+%.mo: %.po | $(BIN)/.installed
+	if command -v msgfmt >/dev/null 2>&1; then msgfmt --check -o $@ $<; \
+	else $(BIN)/python -c "import polib, sys; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])" $< $@; fi
+
+compilemessages: $(COMPILED)
+
+# Refresh the catalogues from the marked strings, with stable options so the freshness test
+# (tests/portal/test_catalogues.py) compares like with like. Run after adding strings.
+MESSAGE_LANGUAGES := pt ar
+MAKEMESSAGES_OPTS := --no-location --no-obsolete --no-wrap --extension=html,txt,py \
+	--ignore=.venv --ignore=node_modules --ignore=static --ignore=staticfiles --ignore=tests \
+	--ignore=bench --ignore=docs
+messages: $(BIN)/.installed
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemessages \
+		$(addprefix -l ,$(MESSAGE_LANGUAGES)) $(MAKEMESSAGES_OPTS)
+
+setup: $(BIN)/.installed static/build/.built compilemessages
 
 run: setup
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
@@ -46,9 +70,10 @@ mfa-code:
 # Debian packages the tests use: Chromium and its lighter headless shell for browser tests
 # (Playwright never downloads a browser here), zbar to decode QR codes, poppler's pdftoppm to
 # rasterise PDFs; wrk drives bench/bench_load.py, and redis-server lets the two-instance test
-# run with the shared Redis cache as well (PERF-1, PERF-3).
+# run with the shared Redis cache as well (PERF-1, PERF-3); gettext's msgfmt/xgettext compile and
+# extract the interface catalogues.
 SYSTEM_TOOLS := chromium:chromium chromium-headless-shell:chromium-headless-shell \
-	zbarimg:zbar-tools pdftoppm:poppler-utils wrk:wrk redis-server:redis-server
+	zbarimg:zbar-tools pdftoppm:poppler-utils wrk:wrk redis-server:redis-server msgfmt:gettext
 
 system-packages:
 	@missing=""; for pair in $(SYSTEM_TOOLS); do \
@@ -83,4 +108,4 @@ test: setup system-packages lint
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 clean:
-	rm -rf $(VENV) node_modules static/build staticfiles .pytest_cache
+	rm -rf $(VENV) node_modules static/build staticfiles .pytest_cache $(COMPILED)

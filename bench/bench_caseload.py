@@ -81,7 +81,7 @@ BATCH = 2_000
 
 def fill(service: Service, clinician: StaffUser) -> None:
     today, now = timezone.localdate(), timezone.now()
-    versions = {v.code: v for v in InstrumentVersion.objects.filter(is_current=True)}
+    versions = {v.code: v for v in InstrumentVersion.objects.filter(is_current=True, language="en")}
     families = Family.objects.bulk_create(
         (
             Family(

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class DateInputWidget(forms.MultiWidget):
@@ -27,7 +32,7 @@ class DateInputField(forms.MultiValueField):
 
     widget = DateInputWidget
 
-    def __init__(self, *, label: str, **kwargs: Any) -> None:
+    def __init__(self, *, label: StrOrPromise, **kwargs: Any) -> None:
         parts = (forms.CharField(required=False) for _ in range(3))
         super().__init__(
             fields=tuple(parts), require_all_fields=False, required=False, label=label, **kwargs
@@ -44,15 +49,22 @@ class DateInputField(forms.MultiValueField):
             return None
         day, month, year = (part.strip() for part in data_list)
         missing = [
-            name for name, part in (("day", day), ("month", month), ("year", year)) if not part
+            str(name)
+            for name, part in ((_("day"), day), (_("month"), month), (_("year"), year))
+            if not part
         ]
         if missing:
-            raise ValidationError(f"{self.label} must include a {' and a '.join(missing)}")
+            raise ValidationError(
+                gettext("%(label)s must include a %(parts)s")
+                % {"label": self.label, "parts": gettext(" and a ").join(missing)}
+            )
         if not (day.isdigit() and month.isdigit() and year.isdigit()):
-            raise ValidationError(f"{self.label} must be a real date")
+            raise ValidationError(gettext("%(label)s must be a real date") % {"label": self.label})
         if len(year) != 4:
-            raise ValidationError("Year must include 4 numbers")
+            raise ValidationError(gettext("Year must include 4 numbers"))
         try:
             return date(int(year), int(month), int(day))
         except ValueError as error:
-            raise ValidationError(f"{self.label} must be a real date") from error
+            raise ValidationError(
+                gettext("%(label)s must be a real date") % {"label": self.label}
+            ) from error

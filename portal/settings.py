@@ -402,3 +402,23 @@ if REDIS_URL:
 # PERF-5: static files under content-hashed names with compressed copies made by collectstatic;
 # whitenoise serves a hashed name as immutable with far-future caching.
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+
+# --- Languages (issue 16: translatable interface, parents' language choice) -------------------
+# I18N-9: every interface string goes through Django's translation system; catalogues live in
+# locale/ and are compiled by `make` (compilemessages). I18N-4: a catalogue not reviewed by a
+# qualified translator is usable only in demo mode until listed here (comma-separated codes).
+from portal.languages import DJANGO_LANGUAGES  # noqa: E402
+
+LANGUAGES = DJANGO_LANGUAGES
+LOCALE_PATHS = [BASE_DIR / "locale"]
+APPROVED_INTERFACE_LANGUAGES = [
+    code.strip()
+    for code in os.environ.get("APPROVED_INTERFACE_LANGUAGES", "").split(",")
+    if code.strip()
+]
+# After sessions: the parent's choice is kept in their session.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+    "portal.languages.LanguageMiddleware",
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("portal.context_processors.languages")  # type: ignore[index]

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PREFER_NOT_TO_SAY = ("prefer_not_to_say", "Prefer not to say")
+from django.utils.translation import gettext_noop as _
+
+PREFER_NOT_TO_SAY = ("prefer_not_to_say", _("Prefer not to say"))
 
 ETHNIC_GROUPS: dict[str, tuple[str, list[str]]] = {
     "asian": (
@@ -43,6 +45,8 @@ ETHNIC_GROUPS: dict[str, tuple[str, list[str]]] = {
 @dataclass(frozen=True)
 class AboutQuestion:
     field: str
+    # English, marked for the catalogue (gettext_noop): the web layer translates them when it
+    # shows them, so stored keys and exports never depend on the language.
     question: str
     hint: str
     choices: tuple[tuple[str, str], ...]
@@ -54,8 +58,8 @@ def _slug(label: str) -> str:
 
 ETHNIC_GROUP = AboutQuestion(
     "ethnic_group",
-    "What is your ethnic group?",
-    "This is about how you see yourself.",
+    _("What is your ethnic group?"),
+    _("This is about how you see yourself."),
     tuple((key, label) for key, (label, _) in ETHNIC_GROUPS.items()) + (PREFER_NOT_TO_SAY,),
 )
 
@@ -64,7 +68,7 @@ def ethnic_background(group: str) -> AboutQuestion:
     label, backgrounds = ETHNIC_GROUPS[group]
     return AboutQuestion(
         "ethnic_background",
-        "Which of these best describes your background?",
+        _("Which of these best describes your background?"),
         f"You chose: {label}.",
         tuple((_slug(b), b) for b in backgrounds) + (PREFER_NOT_TO_SAY,),
     )
@@ -72,42 +76,42 @@ def ethnic_background(group: str) -> AboutQuestion:
 
 AGE_BAND = AboutQuestion(
     "age_band",
-    "How old are you?",
+    _("How old are you?"),
     "",
     (
-        ("under_20", "Under 20"),
-        ("20_24", "20 to 24"),
-        ("25_29", "25 to 29"),
-        ("30_34", "30 to 34"),
-        ("35_39", "35 to 39"),
-        ("40_plus", "40 or over"),
+        ("under_20", _("Under 20")),
+        ("20_24", _("20 to 24")),
+        ("25_29", _("25 to 29")),
+        ("30_34", _("30 to 34")),
+        ("35_39", _("35 to 39")),
+        ("40_plus", _("40 or over")),
         PREFER_NOT_TO_SAY,
     ),
 )
 
 RELATIONSHIP_STATUS = AboutQuestion(
     "relationship_status",
-    "Which of these best describes you?",
+    _("Which of these best describes you?"),
     "",
     (
-        ("married", "Married or in a civil partnership"),
-        ("living_with_partner", "Living with a partner"),
-        ("partner_not_living_together", "In a relationship, not living together"),
-        ("single", "Single"),
-        ("separated", "Separated, divorced or widowed"),
+        ("married", _("Married or in a civil partnership")),
+        ("living_with_partner", _("Living with a partner")),
+        ("partner_not_living_together", _("In a relationship, not living together")),
+        ("single", _("Single")),
+        ("separated", _("Separated, divorced or widowed")),
         PREFER_NOT_TO_SAY,
     ),
 )
 
 GENDER = AboutQuestion(
     "gender",
-    "What is your gender?",
+    _("What is your gender?"),
     "",
     (
-        ("woman", "Woman"),
-        ("man", "Man"),
-        ("non_binary", "Non-binary"),
-        ("another_way", "I describe myself another way"),
+        ("woman", _("Woman")),
+        ("man", _("Man")),
+        ("non_binary", _("Non-binary")),
+        ("another_way", _("I describe myself another way")),
         PREFER_NOT_TO_SAY,
     ),
 )

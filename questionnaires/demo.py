@@ -132,6 +132,9 @@ CASELOAD_FAMILIES = {
     "DEMO-C06": ("Farah", "a concern ticked on a skipped ASQ:SE-2 question at start"),
 }
 
+# Families whose parent answered in another language (demo translations, demo mode only).
+DEMO_PORTUGUESE = {"DEMO-C04": "pt"}
+
 # The story in time: each episode opened 12 weeks ago; the start (T1) questionnaires were sent
 # a few days after it opened, the end (T2) ones 10 weeks after, two weeks ago.
 EPISODE_WEEKS_AGO = 12
@@ -260,8 +263,13 @@ def demo_caseload(service: Service, clinician: StaffUser) -> list[str]:
         for timepoint, (asq, skip, yes), after in zip(
             (Timepoint.T1, Timepoint.T2), plans[label], (T1_SENT_AFTER, T2_SENT_AFTER), strict=True
         ):
-            issued = invitations.issue_invitation(episode, timepoint, clinician)
-            response = responses.open_response(issued.invitation)
+            # I18N-2: one family answers in Portuguese (MORS-SF in its demo translation), so the
+            # record shows the language used.
+            language = DEMO_PORTUGUESE.get(label, "")
+            issued = invitations.issue_invitation(episode, timepoint, clinician, language=language)
+            response = responses.open_response(
+                issued.invitation, language or "en", allow_unvalidated=True
+            )
             sent = _send_chosen(
                 response,
                 _chooser(rng, asq, skip),

@@ -29,6 +29,11 @@ COLUMNS = [
     "SubscaleCode",  # a subscale's code, or TOTAL
     "Timepoint",  # T1 (start) or T2 (end)
     "EthnicCategory",  # NHS Ethnic Category code, see questionnaires.ethnic_category
+    # I18N-2/3: the interface language the parent answered in, and the language of the
+    # definition version (its own items and key) the score was computed with. Scores from
+    # different language versions are kept apart by DefinitionVersion too.
+    "AnswerLanguage",
+    "DefinitionLanguage",
 ]
 TOTAL = "TOTAL"
 
@@ -99,6 +104,8 @@ def mhsds_export(user: StaffUser) -> MhsdsExport:
                     "SubscaleCode": code,
                     "Timepoint": invitation.timepoint,
                     "EthnicCategory": ethnic.get(family.pk, NOT_KNOWN),
+                    "AnswerLanguage": response.language,
+                    "DefinitionLanguage": record.language,
                 }
             )
     notes = [

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy
+
 from questionnaires import about_you, scoring_adapter
 from questionnaires.models import Answer, InstrumentVersion, Response, ResponseMeasure
 from questionnaires.questions import questions_asked
@@ -61,7 +63,10 @@ class Step:
         "How you think about your baby – question 3 of 18"."""
         if self.kind not in QUESTION_KINDS or self.definition is None:
             return ""
-        question = f"question {self.number} of {self.count}"
+        question = gettext("question %(number)s of %(count)s") % {
+            "number": self.number,
+            "count": self.count,
+        }
         if self.measure_count > 1:
             return f"{self.questionnaire_caption} · {question}"
         return f"{self.definition.explainer.title} – {question}"
@@ -71,26 +76,33 @@ class Step:
         """ "Questionnaire 2 of 3", above each questionnaire's explainer and questions."""
         if self.measure_count <= 1:
             return ""
-        return f"Questionnaire {self.measure_number} of {self.measure_count}"
+        return gettext("Questionnaire %(number)s of %(count)s") % {
+            "number": self.measure_number,
+            "count": self.measure_count,
+        }
 
     @property
     def title(self) -> str:
         """The page's title, so a screen reader hears where the parent is."""
         if self.kind in QUESTION_KINDS and self.definition is not None:
-            return f"Question {self.number} of {self.count} – {self.definition.explainer.title}"
+            question = gettext("Question %(number)s of %(count)s") % {
+                "number": self.number,
+                "count": self.count,
+            }
+            return f"{question} – {self.definition.explainer.title}"
         if self.kind == Kind.EXPLAIN and self.definition is not None:
             return self.definition.explainer.title
         if self.kind == Kind.ABOUT and self.about is not None:
-            return self.about.question
-        return _FIXED_TITLES.get(self.kind, "")
+            return gettext(self.about.question)
+        return str(_FIXED_TITLES.get(self.kind, ""))
 
 
 INFO_KINDS = frozenset({Kind.EXPLAIN, Kind.ABOUT_INTRO})
 QUESTION_KINDS = frozenset({Kind.ITEM, Kind.OVERALL})
 _FIXED_TITLES = {
-    Kind.CONSENT: "Do you agree to answer these questions?",
-    Kind.ABOUT_INTRO: "About you",
-    Kind.CHECK: "Check your answers",
+    Kind.CONSENT: gettext_lazy("Do you agree to answer these questions?"),
+    Kind.ABOUT_INTRO: gettext_lazy("About you"),
+    Kind.CHECK: gettext_lazy("Check your answers"),
 }
 
 

@@ -30,6 +30,12 @@ _SHIPPED_FILES = {
     "asq_se2": "asq_se2.demo.yaml",
     "p_prfq": "p_prfq.demo.yaml",
 }
+# Translations shipped as their own definition versions, by (code, language). These are demo
+# placeholders (translation.demo: true), never shown outside demo mode.
+_SHIPPED_TRANSLATIONS = {
+    ("mors_sf", "pt"): "mors_sf.pt.demo.yaml",
+    ("mors_sf", "ar"): "mors_sf.ar.demo.yaml",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +47,21 @@ class Licence:
     may_ship_wording: bool
     verify_against_licensed_materials: bool
     notes: str
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """Provenance of a translated definition version (I18N-3): who translated and validated it,
+    the published reference, its licence and version. `demo` marks a placeholder that is not
+    validated and is shown only in demo mode."""
+
+    translated_by: str
+    validated_by: str
+    reference: str
+    licence: str
+    version: str
+    demo: bool
+    source_version: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,10 +185,20 @@ class Definition:
     concern_label: str | None = None
     source: str = ""
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    # A translation is its own definition version with its own items and key (I18N-3).
+    language: str = "en"
+    translation: Translation | None = None
+    # Recorded audio per item (item number or overall id → file under static/), I18N-7.
+    audio: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_demo(self) -> bool:
         return self.licence.demo or self.licence.wording_is_demo
+
+    @property
+    def is_validated_translation(self) -> bool:
+        """English source versions count as validated; a translation only when not demo."""
+        return self.translation is None or not self.translation.demo
 
     def measure(self, code: str) -> Measure | None:
         for subscale in self.subscales:
@@ -242,6 +273,10 @@ def parse_definition(data: Mapping[str, Any], source: str) -> Definition:
 
 def shipped_paths() -> dict[str, Path]:
     return {code: SHIPPED_DIR / name for code, name in _SHIPPED_FILES.items()}
+
+
+def shipped_translation_paths() -> dict[tuple[str, str], Path]:
+    return {key: SHIPPED_DIR / name for key, name in _SHIPPED_TRANSLATIONS.items()}
 
 
 @functools.cache
@@ -336,6 +371,9 @@ def _build(raw: dict[str, Any], source: str) -> Definition:
         concern_label=raw.get("concern", {}).get("label"),
         source=source,
         raw=raw,
+        language=raw.get("language", "en"),
+        translation=None if "translation" not in raw else Translation(**raw["translation"]),
+        audio=dict(raw.get("audio", {})),
     )
 
 

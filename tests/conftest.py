@@ -32,6 +32,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 TEST_PASSWORD = "correct-horse-battery-staple"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # I18N-9: the .mo files are build output (gitignored); compile them before any test runs.
+    from tests.catalogues import compile_catalogues
+
+    compile_catalogues()
+
+
 def riverside() -> Service:
     """The service most tests work in (get-or-create by name)."""
     return staff.create_service("Riverside parent–infant team", contact_line="Call 01234 000000")

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
+from portal import languages
 from portal.parents import parent_session
 from portal.parents.journey_views import session_ended
 from questionnaires.pdf.parent_copy import parent_copy_pdf
@@ -34,7 +35,13 @@ def parent_copy(request: HttpRequest) -> HttpResponse:
     sent_at = response.submitted_at if response else None
     if response is None or sent_at is None or timezone.now() - sent_at > COPY_AVAILABLE_FOR:
         return session_ended(request)
-    pdf = parent_copy_pdf(response, entry.sent_measures(response))
+    # The PDF's fonts have no Arabic script (and reportlab does not shape right-to-left text),
+    # so a right-to-left page's copy is made in English rather than as unreadable boxes.
+    if languages.LANGUAGES[languages.current()].rtl:
+        with translation.override("en-gb"):
+            pdf = parent_copy_pdf(response, entry.sent_measures(response))
+    else:
+        pdf = parent_copy_pdf(response, entry.sent_measures(response))
     audit.record_view(audit.Read.PARENT_COPY_DOWNLOADED, None, response)
     download = HttpResponse(pdf, content_type="application/pdf")
     download["Content-Disposition"] = 'attachment; filename="my-answers.pdf"'

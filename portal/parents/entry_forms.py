@@ -7,6 +7,7 @@ from datetime import date
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal.date_input import DateInputField
 from questionnaires import baby_dates
@@ -15,15 +16,15 @@ from questionnaires.models import Relationship
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Enter your code",
-        help_text=(
+        label=_("Enter your code"),
+        help_text=_(
             "It is on your letter, text message or the screen in your group. "
             "For example, K7QP-M2XD."
         ),
         max_length=20,
         error_messages={
-            "required": "Enter the code you were given",
-            "max_length": "Enter the code you were given. It has 6 or 8 letters and numbers",
+            "required": _("Enter the code you were given"),
+            "max_length": _("Enter the code you were given. It has 6 or 8 letters and numbers"),
         },
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
@@ -33,26 +34,26 @@ class CodeForm(forms.Form):
 
 class JoinForm(forms.Form):
     nickname = forms.CharField(
-        label="Your first name or a nickname",
-        help_text="Only your group leader and your team will see it.",
+        label=_("Your first name or a nickname"),
+        help_text=_("Only your group leader and your team will see it."),
         max_length=40,
         error_messages={
-            "required": "Enter your first name or a nickname",
-            "max_length": "Your name must be 40 characters or fewer",
+            "required": _("Enter your first name or a nickname"),
+            "max_length": _("Your name must be 40 characters or fewer"),
         },
     )
     relationship = forms.ChoiceField(
-        label="Who are you to the baby?",
+        label=_("Who are you to the baby?"),
         choices=Relationship.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select who you are to the baby",
-            "invalid_choice": "Select who you are to the baby",
+            "required": _("Select who you are to the baby"),
+            "invalid_choice": _("Select who you are to the baby"),
         },
     )
     baby_date = DateInputField(
-        label="Your baby's date of birth",
-        help_text="If your baby is not born yet, give the due date. For example, 27 3 2026.",
+        label=_("Your baby's date of birth"),
+        help_text=_("If your baby is not born yet, give the due date. For example, 27 3 2026."),
     )
 
     def clean_nickname(self) -> str:
@@ -61,12 +62,12 @@ class JoinForm(forms.Form):
     def clean_baby_date(self) -> date:
         value: date | None = self.cleaned_data.get("baby_date")
         if value is None:
-            raise forms.ValidationError("Enter your baby's date of birth, or their due date")
+            raise forms.ValidationError(_("Enter your baby's date of birth, or their due date"))
         today = timezone.localdate()
         if value > baby_dates.latest_due_date(today):
-            raise forms.ValidationError("The due date must be within the next 10 months")
+            raise forms.ValidationError(_("The due date must be within the next 10 months"))
         if value < baby_dates.oldest_birth_date(today):
-            raise forms.ValidationError("Check the year of your baby's date of birth")
+            raise forms.ValidationError(_("Check the year of your baby's date of birth"))
         return value
 
 
@@ -74,11 +75,11 @@ class GroupNoticeForm(forms.Form):
     """The group's privacy notice: the parent agrees before giving any details."""
 
     consent = forms.ChoiceField(
-        label="Do you agree to answer the questions?",
-        choices=[("yes", "Yes, I agree"), ("no", "No, I do not agree")],
+        label=_("Do you agree to answer the questions?"),
+        choices=[("yes", _("Yes, I agree")), ("no", _("No, I do not agree"))],
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select yes if you agree to answer the questions",
-            "invalid_choice": "Select yes if you agree to answer the questions",
+            "required": _("Select yes if you agree to answer the questions"),
+            "invalid_choice": _("Select yes if you agree to answer the questions"),
         },
     )

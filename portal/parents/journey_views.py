@@ -10,14 +10,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal import languages
 from portal.parents import parent_session
 from portal.parents.contact_forms import ParentContactForm
 from portal.parents.parent_session import PARTICIPANT_KEY
+from questionnaires import scoring_adapter
 from questionnaires.models import ResponseStatus, Stage
 from questionnaires.parent_steps import ResponseSteps
 from questionnaires.selectors import entry
 from questionnaires.selectors import messaging as messaging_reads
-from questionnaires.selectors.instruments import current_definitions
+from questionnaires.selectors.instruments import current_instrument, current_translation
 from questionnaires.services import contacts, responses
 from questionnaires.statuses import collection_is_open, invitation_is_usable
 
@@ -50,9 +52,19 @@ def welcome(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not invitation_is_usable(invitation):
             return session_ended(request)
-        response = responses.open_response(invitation)
+        response = responses.open_response(
+            invitation, languages.current(), allow_unvalidated=settings.DEMO_MODE
+        )
         return redirect(resume_url(ResponseSteps(response)))
-    measures = current_definitions(invitation.instruments)
+    # In the parent's language where a version they may be shown exists (I18N-3).
+    language = languages.current()
+    measures = [
+        scoring_adapter.definition_of(
+            current_translation(code, language, allow_unvalidated=settings.DEMO_MODE)
+            or current_instrument(code)
+        )
+        for code in invitation.instruments
+    ]
     return render(
         request,
         "parents/welcome.html",

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from portal import languages
 from questionnaires import credentials
 from questionnaires.models import GroupCollection, GroupParticipant, Invitation, Response
 from questionnaires.selectors import entry
@@ -23,6 +24,10 @@ NOTICE_KEY = "parent_group_notice"
 # Set when a parent comes back to a questionnaire they had started (by link, code or the
 # browser's own session), and taken by the next question page, which then says "Welcome back".
 WELCOME_BACK_KEY = "parent_welcome_back"
+# I18N-6: show the English beside the chosen language on question pages.
+INTERPRETER_KEY = "interpreter_view"
+# Kept across a fresh session (a parent who chose a language on the code page keeps it).
+_KEPT_ON_START = (languages.SESSION_KEY, INTERPRETER_KEY)
 
 
 def start(request: HttpRequest) -> None:
@@ -44,6 +49,13 @@ def bind(
         request.session[PARTICIPANT_KEY] = str(participant.pk)
     if shared_collection is not None:
         request.session[SHARED_COLLECTION_KEY] = str(shared_collection.pk)
+    # I18N-2: a parent coming back continues in the language they answered in; a new link
+    # opens in the language staff set for the family, unless the parent already chose one.
+    existing = entry.session_response(str(invitation.pk))
+    if existing is not None:
+        languages.remember(request, existing.language)
+    elif invitation.language and languages.SESSION_KEY not in request.session:
+        languages.remember(request, invitation.language)
 
 
 def agree_to_notice(request: HttpRequest, collection: GroupCollection, version: str) -> None:
@@ -87,7 +99,9 @@ def finish(request: HttpRequest, invitation: Invitation) -> None:
     # DATA-4: clear() rather than flush(): the invitation is forgotten (LINK-7), but the key is
     # kept so a double tap or a browser retry that still carries this cookie finds the
     # "finished" marker and lands on the same confirmation instead of "Open your link again".
+    language = {key: request.session[key] for key in _KEPT_ON_START if key in request.session}
     request.session.clear()
+    request.session.update(language)  # the confirmation page stays in the parent's language
     request.session[FINISHED_KEY] = {
         "contact_line": service.contact_line,
         "crisis_text": service.crisis_text,

@@ -6,16 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from questionnaires.about_you import PREFER_NOT_TO_SAY
 from questionnaires.parent_steps import Kind, Step
 
 # One message per kind of answer scale, keyed by instrument code.
 SELECT_ANSWER = {
-    "prfq": "Select how much you agree or disagree",
-    "mors_sf": "Select how often you feel like this",
-    "asq_se2": "Select how often your child does this",
+    "prfq": _("Select how much you agree or disagree"),
+    "mors_sf": _("Select how often you feel like this"),
+    "asq_se2": _("Select how often your child does this"),
 }
-SELECT_YES_NO = "Select yes or no"
+SELECT_YES_NO = _("Select yes or no")
 TEXT_MAX = 1000
 
 
@@ -37,11 +40,12 @@ class CheckForm(StepForm):
 
 class ConsentForm(StepForm):
     consent = forms.ChoiceField(
-        choices=[("yes", "Yes, I agree"), ("no", "No, I do not agree")],
+        label=_("Consent"),
+        choices=[("yes", _("Yes, I agree")), ("no", _("No, I do not agree"))],
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select yes if you agree to answer the questions",
-            "invalid_choice": "Select yes if you agree to answer the questions",
+            "required": _("Select yes if you agree to answer the questions"),
+            "invalid_choice": _("Select yes if you agree to answer the questions"),
         },
     )
 
@@ -71,7 +75,7 @@ class ItemForm(SkippableForm):
     def __init__(self, *args: Any, step: Step, **kwargs: Any) -> None:
         super().__init__(*args, step=step, **kwargs)
         assert step.definition is not None
-        message = SELECT_ANSWER.get(step.definition.code, "Select an answer")
+        message = SELECT_ANSWER.get(step.definition.code, _("Select an answer"))
         self.fields["answer"] = forms.ChoiceField(
             label=step.item.text if step.item else "",
             choices=[(str(option.value), option.label) for option in step.definition.options],
@@ -91,17 +95,20 @@ class OverallForm(SkippableForm):
         if step.overall.kind == "yes_no":
             self.fields["answer"] = forms.ChoiceField(
                 label=step.overall.text,
-                choices=[("yes", "Yes"), ("no", "No")],
+                choices=[("yes", _("Yes")), ("no", _("No"))],
                 widget=forms.RadioSelect,
                 error_messages={"required": SELECT_YES_NO, "invalid_choice": SELECT_YES_NO},
             )
         self.fields["text"] = forms.CharField(
-            label="Tell us more (optional)" if step.overall.kind == "yes_no" else step.overall.text,
+            label=_("Tell us more (optional)")
+            if step.overall.kind == "yes_no"
+            else step.overall.text,
             required=False,
             max_length=TEXT_MAX,
             widget=forms.Textarea(attrs={"rows": 4}),
             error_messages={
-                "max_length": f"Your answer must be {TEXT_MAX} characters or fewer",
+                "max_length": _("Your answer must be %(limit)s characters or fewer")
+                % {"limit": TEXT_MAX},
             },
         )
 
@@ -117,14 +124,34 @@ class AboutForm(StepForm):
     def __init__(self, *args: Any, step: Step, **kwargs: Any) -> None:
         super().__init__(*args, step=step, **kwargs)
         assert step.about is not None
-        message = "Select an answer, or select prefer not to say"
+        message = _("Select an answer, or select prefer not to say")
         self.fields["answer"] = forms.ChoiceField(
-            label=step.about.question,
-            help_text=step.about.hint,
-            choices=list(step.about.choices),
+            label=gettext(step.about.question),
+            help_text=about_hint(step),
+            choices=about_choices(step),
             widget=forms.RadioSelect,
             error_messages={"required": message, "invalid_choice": message},
         )
+
+
+def about_hint(step: Step) -> str:
+    assert step.about is not None
+    hint = step.about.hint
+    if hint.startswith("You chose: "):
+        # The ethnic background question names the group chosen (ONS wording, not translated).
+        return gettext("You chose: %(group)s.") % {"group": hint.removeprefix("You chose: ")[:-1]}
+    return gettext(hint) if hint else ""
+
+
+def about_choices(step: Step) -> list[tuple[str, str]]:
+    """ "About you" answers in the page's language, except the ONS ethnic groups (standard
+    wording, shown as published); "Prefer not to say" is ours and is translated."""
+    assert step.about is not None
+    standard = step.about.field in ("ethnic_group", "ethnic_background")
+    return [
+        (key, label if standard and key != PREFER_NOT_TO_SAY[0] else gettext(label))
+        for key, label in step.about.choices
+    ]
 
 
 FORM_FOR_KIND: dict[Kind, type[StepForm]] = {

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from portal.parents import copy_views, entry_views, group_join_views, journey_views
+from portal.parents import (
+    copy_views,
+    entry_views,
+    group_join_views,
+    journey_views,
+    language_views,
+)
 from portal.parents.wizard_views import QuestionnaireWizard
 
 app_name = "parents"
@@ -19,4 +25,6 @@ urlpatterns = [
     path("questionnaire/declined", journey_views.declined, name="declined"),
     path("questionnaire/next-parent", journey_views.next_parent, name="next_parent"),
     path("exit", journey_views.exit_page, name="exit"),
+    path("language", language_views.choose_language, name="language"),
+    path("interpreter-view", language_views.interpreter_view, name="interpreter_view"),
 ]

@@ -10,17 +10,20 @@ from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.generic import TemplateView
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 
+from portal import languages
 from portal.parents import parent_session
 from portal.parents.check_answers_page import check_answers_sections
 from portal.parents.journey_views import resume_url, session_ended
 from portal.parents.step_forms import FORM_FOR_KIND, InfoForm
 from portal.parents.wizard_storage import DatabaseStorage
 from questionnaires.models import ResponseStatus
-from questionnaires.parent_steps import Kind, ResponseSteps, Step
+from questionnaires.parent_steps import QUESTION_KINDS, Kind, ResponseSteps, Step
+from questionnaires.selectors.instruments import current_definitions
 from questionnaires.services import responses
 from questionnaires.statuses import invitation_is_usable
 
@@ -163,4 +166,55 @@ class QuestionnaireWizard(NamedUrlWizardView):
         )
         if step.kind == Kind.CHECK:
             context["sections"] = check_answers_sections(self.steps_loaded, self.get_step_url)
+        context.update(language_context(self.request, step, self.steps_loaded.response.language))
         return context
+
+
+def language_context(request: HttpRequest, step: Step, language: str) -> dict[str, Any]:
+    """I18N-3: a note when a questionnaire has no translation the parent may be shown, so its
+    items stay in English; I18N-6: the English beside the chosen language (interpreter view);
+    I18N-7: the recorded audio for this item in this language, when the definition has one."""
+    context: dict[str, Any] = {}
+    definition = step.definition
+    page_language = languages.current()
+    if definition is None:
+        return context
+    context["items_in_english"] = (
+        page_language != languages.ENGLISH and definition.language != page_language
+    )
+    # The definition's wording is marked with its own language where it differs from the page's.
+    context["item_lang"] = "" if definition.language == page_language else definition.language
+    if step.kind in QUESTION_KINDS:
+        context["interpreter_offer"] = page_language != languages.ENGLISH
+        if context["interpreter_offer"] and request.session.get(parent_session.INTERPRETER_KEY):
+            context["english_beside"] = english_beside(step)
+        audio = definition.audio.get(step.answer_key)
+        if audio:
+            context["listen_audio"] = static(f"audio/{audio}")
+    return context
+
+
+def english_beside(step: Step) -> dict[str, Any]:
+    """The question and its answers in the English source version of the questionnaire."""
+    assert step.definition is not None
+    english = current_definitions([step.definition.code])[0]
+    question = ""
+    if step.item is not None:
+        question = next((i.text for i in english.items if i.number == step.item.number), "")
+        if not question:
+            for interval in english.intervals:
+                for item in interval.items:
+                    if item.number == step.item.number:
+                        question = item.text
+    elif step.overall is not None:
+        question = next(
+            (
+                q.text
+                for interval in english.intervals
+                for q in interval.overall
+                if q.id == step.overall.id
+            ),
+            "",
+        )
+    options = [o.label for o in english.options] if step.kind == Kind.ITEM else []
+    return {"question": question, "options": options}

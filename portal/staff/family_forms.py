@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from portal.date_input import DateInputField
+from portal.languages import LANGUAGES
 from questionnaires import baby_dates
 from questionnaires.models import LoafPart, Programme, Relationship, Service, Timepoint
 from questionnaires.selectors.caseload import ATTENTION_ONLY, SORT_ATTENTION, CaseloadFilters
@@ -206,6 +207,11 @@ class RecordBirthForm(forms.Form):
 
 class IssueInvitationForm(forms.Form):
     timepoint = forms.ChoiceField(choices=Timepoint.choices)
+    # I18N-2: the family's preferred language; the link opens in it. Blank: the browser's.
+    language = forms.ChoiceField(
+        required=False,
+        choices=[("", "")] + [(lang.code, lang.english_name) for lang in LANGUAGES.values()],
+    )
     # Set by the confirmation page: the clinician has read what happens to earlier answers.
     confirmed = forms.BooleanField(required=False)
 

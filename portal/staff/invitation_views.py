@@ -50,9 +50,12 @@ def invitation_issue(request: HttpRequest, episode_id: uuid.UUID) -> HttpRespons
                 "earlier": [local_datetime(r.submitted_at) for r in earlier],
                 "baseline": local_datetime(baseline.submitted_at) if baseline else "",
                 "no_start": no_start,
+                "language": form.cleaned_data["language"],
             }
             return render(request, "staff/invitation_confirm.html", context)
-    issued = invitations.issue_invitation(episode, timepoint, actor=staff_user(request))
+    issued = invitations.issue_invitation(
+        episode, timepoint, actor=staff_user(request), language=form.cleaned_data["language"]
+    )
     return issued_page(request, episode, issued)
 
 

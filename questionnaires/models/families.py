@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Programme(models.TextChoices):
@@ -22,10 +23,10 @@ class Stage(models.TextChoices):
 
 
 class Relationship(models.TextChoices):
-    MOTHER = "mother", "Mother"
-    FATHER = "father", "Father"
-    OTHER_PARENT = "other_parent", "Other parent"
-    OTHER_CAREGIVER = "other_caregiver", "Other main caregiver"
+    MOTHER = "mother", _("Mother")
+    FATHER = "father", _("Father")
+    OTHER_PARENT = "other_parent", _("Other parent")
+    OTHER_CAREGIVER = "other_caregiver", _("Other main caregiver")
 
 
 class Family(models.Model):

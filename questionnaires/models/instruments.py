@@ -15,6 +15,9 @@ class InstrumentVersion(models.Model):
     is_demo = models.BooleanField(help_text="Demo wording: not for clinical use.")
     has_unverified_numbers = models.BooleanField()
     is_current = models.BooleanField(default=False)
+    # A translation is its own definition version (its own items, key and licence), current
+    # per language; "en" is the source version every link is issued with.
+    language = models.CharField(max_length=10, default="en")
     imported_at = models.DateTimeField(auto_now_add=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -25,7 +28,7 @@ class InstrumentVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="unique_instrument_version"),
             models.UniqueConstraint(
-                fields=["code"],
+                fields=["code", "language"],
                 condition=models.Q(is_current=True),
                 name="one_current_version_per_instrument",
             ),

@@ -39,6 +39,9 @@ class Invitation(models.Model):
     # questionnaire consent is that agreement (recorded on the response when it opens).
     notice_agreed_at = models.DateTimeField(null=True, blank=True)
     notice_wording_version = models.CharField(max_length=20, blank=True)
+    # The family's preferred language, set by staff when issuing the link: the link opens in
+    # it (empty: the browser's language, else English).
+    language = models.CharField(max_length=10, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
     short_code_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
@@ -98,6 +101,9 @@ class Response(models.Model):
     seen_steps = models.JSONField(
         default=list, blank=True, help_text="Information pages the parent has read."
     )
+    language = models.CharField(
+        max_length=10, default="en", help_text="The interface language the parent answered in."
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -154,6 +160,8 @@ class ScoreRecord(models.Model):
     measure = models.ForeignKey(ResponseMeasure, on_delete=models.CASCADE, related_name="scores")
     result = models.JSONField(help_text="scoring.Score.to_dict()")
     definition_version = models.CharField(max_length=60)
+    # The language of the definition version scored (a translation has its own key).
+    language = models.CharField(max_length=10, default="en")
     scoring_version = models.CharField(max_length=60)
     flags = models.JSONField(default=list, blank=True)
     is_current = models.BooleanField(default=True)

@@ -7,6 +7,7 @@ import io
 from collections.abc import Sequence
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
@@ -29,29 +30,34 @@ def parent_copy_pdf(
     buffer = io.BytesIO()
     pdf = new_document(
         buffer,
-        title="Your answers",
+        title=gettext("Your answers"),
         header=service,
-        footer="Your answers. Keep this copy safe: it is private to you.",
+        footer=gettext("Your answers. Keep this copy safe: it is private to you."),
     )
     story: list[Flowable] = [
-        p("Your answers", "title"),
-        p(f"You sent these answers to {service} on {local_datetime(response.submitted_at)}."),
-        p("This is your own copy. Only you and your team can see your answers."),
+        p(gettext("Your answers"), "title"),
+        p(
+            gettext("You sent these answers to %(service)s on %(when)s.")
+            % {"service": service, "when": local_datetime(response.submitted_at)}
+        ),
+        p(gettext("This is your own copy. Only you and your team can see your answers.")),
     ]
     for measure, definition in measures:
         story.append(p(definition.explainer.title, "h2"))
         for item in summarise_measure(measure, definition).items:
             lines: list[Flowable] = [p(item.text, "h4")]
             if item.answer == NOT_ANSWERED:
-                lines.append(p("You did not answer this question."))
+                lines.append(p(gettext("You did not answer this question.")))
             else:
-                lines.append(p(f"Your answer: {item.answer}"))
+                lines.append(p(gettext("Your answer: %(answer)s") % {"answer": item.answer}))
             if item.concern:
-                lines.append(p("You ticked: this is a worry for you."))
+                lines.append(p(gettext("You ticked: this is a worry for you.")))
             if item.comment:
-                lines.append(p(f"What you wrote: {item.comment}"))
+                lines.append(p(gettext("What you wrote: %(comment)s") % {"comment": item.comment}))
             story.append(KeepTogether(lines))
     story.append(Spacer(1, 6 * mm))
-    story.append(p(f"Made on {local_datetime(timezone.now())}.", "small"))
+    story.append(
+        p(gettext("Made on %(when)s.") % {"when": local_datetime(timezone.now())}, "small")
+    )
     build(pdf, story)
     return buffer.getvalue()

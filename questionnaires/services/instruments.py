@@ -47,14 +47,17 @@ def _save_version(
         definition=raw,
         sha256=_fingerprint(raw),
         source=source,
-        is_demo=bool(raw.get("licence", {}).get("wording_is_demo")),
+        # An unvalidated (demo) translation is demo wording too (I18N-3).
+        is_demo=bool(raw.get("licence", {}).get("wording_is_demo"))
+        or not definition.is_validated_translation,
+        language=definition.language,
         has_unverified_numbers=_has_unverified(raw),
         imported_by=actor,
     )
     if make_current:
-        InstrumentVersion.objects.filter(code=definition.code, is_current=True).update(
-            is_current=False
-        )
+        InstrumentVersion.objects.filter(
+            code=definition.code, language=definition.language, is_current=True
+        ).update(is_current=False)
         version.is_current = True
         version.save(update_fields=["is_current"])
     return version
@@ -88,14 +91,18 @@ def sync_shipped_instruments(verbosity: int = 1) -> list[InstrumentVersion]:
     current only when the instrument has no current version, so an imported licensed
     version is never replaced by a demo file."""
     created = []
-    for path in scoring_definitions.shipped_paths().values():
+    paths = [
+        *scoring_definitions.shipped_paths().values(),
+        *scoring_definitions.shipped_translation_paths().values(),
+    ]
+    for path in paths:
         definition = scoring_definitions.load_definition(path)
         if InstrumentVersion.objects.filter(
             code=definition.code, version=definition.version
         ).exists():
             continue
         has_current = InstrumentVersion.objects.filter(
-            code=definition.code, is_current=True
+            code=definition.code, language=definition.language, is_current=True
         ).exists()
         version = _save_version(definition, path.name, None, make_current=not has_current)
         audit.record(

@@ -42,9 +42,11 @@ def issue_invitation(
     codes: tuple[str, ...] | None = None,
     valid_days: int | None = None,
     available_from: date | None = None,
+    language: str = "",
 ) -> IssuedInvitation:
     """`codes` narrows the plan's set (a group collection offers only some measures);
-    `available_from` plans for that day rather than today (the postnatal baseline)."""
+    `available_from` plans for that day rather than today (the postnatal baseline);
+    `language` is the family's preferred language, the one the link opens in (I18N-2)."""
     plan = plan_questionnaires(
         episode.family, available_from or timezone.localdate(), episode.programme, timepoint
     )
@@ -63,6 +65,7 @@ def issue_invitation(
         short_code_hash=credentials.credential_hash(short_code),
         expires_at=timezone.now() + _expiry(valid_days),
         created_by=actor,
+        language=language,
     )
     audit.record("invitation.issued", actor, invitation, timepoint=str(timepoint))
     return IssuedInvitation(invitation, token, short_code)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from questionnaires.models import Answer, Invitation, Response, ResponseMeasure, ResponseStatus
 from questionnaires.parent_steps import INFO_KINDS, QUESTION_KINDS, Kind, Step
-from questionnaires.selectors.instruments import current_instrument
+from questionnaires.selectors.instruments import current_instrument, current_translation
 from questionnaires.services import audit
 from questionnaires.services.families import plan_questionnaires
 from questionnaires.services.score_records import score_and_store
@@ -21,14 +21,17 @@ CONSENT_WORDING_VERSION = "2026-11"
 
 
 @transaction.atomic
-def open_response(invitation: Invitation) -> Response:
+def open_response(
+    invitation: Invitation, language: str = "en", *, allow_unvalidated: bool = False
+) -> Response:
     """The one response for this invitation, created on first entry with each questionnaire
-    pinned to the definition version current now."""
+    pinned to the definition version current now, in the parent's language where a version
+    they may be shown exists (I18N-3), else in English."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     existing = Response.objects.filter(invitation=invitation).first()
     if existing is not None:
         return existing
-    response = Response.objects.create(invitation=invitation)
+    response = Response.objects.create(invitation=invitation, language=language)
     family = invitation.episode.family
     plan = plan_questionnaires(family, timezone.localdate())
     # A link made ahead of its day (a postnatal baseline planned for 6 weeks) and opened
@@ -41,7 +44,8 @@ def open_response(invitation: Invitation) -> Response:
     for position, code in enumerate(codes):
         ResponseMeasure.objects.create(
             response=response,
-            instrument=current_instrument(code),
+            instrument=current_translation(code, language, allow_unvalidated=allow_unvalidated)
+            or current_instrument(code),
             position=position,
             asq_interval=plan.asq_interval if code == "asq_se2" else None,
         )
@@ -54,6 +58,30 @@ def open_response(invitation: Invitation) -> Response:
         # so the questionnaire does not ask again.
         record_consent(response, True, wording_version=invitation.notice_wording_version)
     return response
+
+
+@transaction.atomic
+def set_language(response: Response, language: str, *, allow_unvalidated: bool = False) -> None:
+    """The parent chose a language (I18N-2): remember it on the response, and ask each
+    questionnaire not yet begun in that language's version where one may be shown, else in
+    English. A questionnaire with an answer keeps its version, so every score uses the key of
+    the one version it was answered in (I18N-3)."""
+    response = _locked_in_progress(response)
+    if response.language != language:
+        response.language = language
+        response.save(update_fields=["language", "updated_at"])
+    changed = []
+    for measure in response.measures.select_related("instrument").prefetch_related("answers"):
+        if measure.answers.all():
+            continue
+        version = current_translation(
+            measure.instrument.code, language, allow_unvalidated=allow_unvalidated
+        ) or current_instrument(measure.instrument.code)
+        if version.pk != measure.instrument_id:
+            measure.instrument = version
+            measure.save(update_fields=["instrument"])
+            changed.append(measure.instrument.code)
+    audit.record("response.language_chosen", None, response, language=language, changed=changed)
 
 
 @transaction.atomic

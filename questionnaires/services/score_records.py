@@ -27,6 +27,7 @@ def score_and_store(measure: ResponseMeasure) -> ScoreRecord:
         result=score.to_dict(),
         definition_version=score.definition_version,
         scoring_version=score.scoring_version,
+        language=measure.instrument.language,
         flags=dump_all(score.flags),
     )
 

@@ -5,7 +5,7 @@ draws. Pure: works on two summarised measures."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from questionnaires.summary.measures import MeasureResult, SubscaleResult
 from questionnaires.summary.wording import (
@@ -164,6 +164,19 @@ def _asq_change(t1: MeasureResult, t2: MeasureResult, definition: Definition) ->
 
 def compare_measures(t1: MeasureResult, t2: MeasureResult, definition: Definition) -> MeasureChange:
     check_same_questionnaire(t1, t2)
+    change = _compare(t1, t2, definition)
+    if t1.language != t2.language:
+        # I18N-3: each language version has its own items and key; say so beside the change.
+        note = (
+            f"The start answers used the {t1.language} version and the end answers the "
+            f"{t2.language} version. Check the two versions are comparable before reading "
+            "this change."
+        )
+        return replace(change, note=f"{change.note} {note}".strip())
+    return change
+
+
+def _compare(t1: MeasureResult, t2: MeasureResult, definition: Definition) -> MeasureChange:
     if t1.asq is not None and t2.asq is not None and t1.score and t2.score:
         return _asq_change(t1, t2, definition)
     rows: list[ChangeRow] = []

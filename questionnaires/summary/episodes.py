@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from questionnaires.language_names import ENGLISH, language_name
 from questionnaires.models import (
     Episode,
     Family,
@@ -65,6 +66,8 @@ class TimepointResult:
     sets: list[AnswerSet] = field(default_factory=list)
     baseline_chosen: bool = False  # a clinician chose this start (T1) set (services.baselines)
     stage: str = ""  # the plan stage its links followed ("" before plans had stages)
+    # I18N-2: the language the parent answered in ("Portuguese"), empty for English.
+    answered_in: str = ""
 
 
 @dataclass(frozen=True)
@@ -209,6 +212,7 @@ def summarise_episode(episode: Episode, definitions: Mapping[int, Definition]) -
                 [AnswerSet(str(r.pk), local_datetime(r.submitted_at), r is shown) for r in sent],
                 code == Timepoint.T1 and episode.baseline_response_id == shown.pk,
                 stage,
+                "" if shown.language == ENGLISH else language_name(shown.language),
             )
         )
     awaiting = [

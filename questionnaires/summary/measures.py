@@ -7,6 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
+from questionnaires.language_names import language_name
 from questionnaires.models import Answer, ResponseMeasure, ScoreRecord
 from questionnaires.questions import Questions, questions_asked
 from questionnaires.summary.flag_words import (
@@ -97,6 +100,8 @@ class MeasureResult:
     not_scored_reason: str
     flags: list[ShownFlag]
     items: list[ItemAnswer]
+    # I18N-3: the language of the definition version answered (and scored) with.
+    language: str = "English"
 
     @property
     def has_prorated(self) -> bool:
@@ -141,7 +146,7 @@ def scale_words(definition: Definition) -> str:
     if not all(o.label == str(o.value) for o in options[1:-1]):
         return ""
     first, last = (o.label.replace(" – ", " ") for o in (options[0], options[-1]))
-    return f"a scale from {first} to {last}"
+    return gettext("a scale from %(first)s to %(last)s") % {"first": first, "last": last}
 
 
 def answer_words(definition: Definition, value: str) -> str:
@@ -150,11 +155,12 @@ def answer_words(definition: Definition, value: str) -> str:
     family PDF and the parent's own copy all word answers here."""
     scale = scale_words(definition)
     if scale and value.isdigit():
-        return f"{value} on {scale}"
+        return gettext("%(value)s on %(scale)s") % {"value": value, "scale": scale}
     for option in definition.options:
         if str(option.value) == value:
             return option.label
-    return YES_NO.get(value, value)
+    # In the language of the page: the parent's check page and copy are translated (I18N-9).
+    return gettext(YES_NO[value]) if value in YES_NO else value
 
 
 def item_points(definition: Definition, item: Item, value: str) -> int | None:
@@ -315,6 +321,7 @@ def summarise_measure(measure: ResponseMeasure, definition: Definition) -> Measu
         definition_version=record.definition_version if record else definition.version,
         scoring_version=record.scoring_version if record else "",
         is_demo=measure.instrument.is_demo,
+        language=language_name(measure.instrument.language),
         has_unverified_numbers=measure.instrument.has_unverified_numbers,
         score=score,
         subscales=[_subscale_result(s, score) for s in definition.subscales],

@@ -6,18 +6,27 @@ initAll();
 
 // "Listen": read the question and its answers aloud with the browser's own speech synthesis.
 // Shown only where the browser supports it; the page works the same without it.
-if ("speechSynthesis" in window) {
-  for (const button of document.querySelectorAll("[data-listen]")) {
-    button.hidden = false;
-    button.addEventListener("click", () => {
-      const form = button.closest("form");
-      const parts = [...form.querySelectorAll("[data-listen-text]")].map((el) => el.textContent.trim());
-      window.speechSynthesis.cancel();
-      const utterance = new SpeechSynthesisUtterance(parts.join(". "));
-      utterance.lang = document.documentElement.lang || "en-GB";
-      window.speechSynthesis.speak(utterance);
-    });
-  }
+// I18N-7: in the language of the question itself (items shown in English on a Portuguese page
+// are read in English), or the service's own recording of the item when the definition has one.
+for (const button of document.querySelectorAll("[data-listen]")) {
+  const recording = button.dataset.listenAudio;
+  if (!recording && !("speechSynthesis" in window)) continue;
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    if (recording) {
+      new Audio(recording).play();
+      return;
+    }
+    const form = button.closest("form");
+    const texts = [...form.querySelectorAll("[data-listen-text]")];
+    const parts = texts.map((el) => el.textContent.trim());
+    window.speechSynthesis.cancel();
+    const utterance = new SpeechSynthesisUtterance(parts.join(". "));
+    const first = texts[0];
+    const spoken = first ? first.querySelector("[lang]") || first.closest("[lang]") : null;
+    utterance.lang = (spoken && spoken.lang) || document.documentElement.lang || "en-GB";
+    window.speechSynthesis.speak(utterance);
+  });
 }
 
 // "Exit this page": the link already ends the session on the server and goes to a neutral site.

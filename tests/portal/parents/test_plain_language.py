@@ -169,7 +169,7 @@ def about_you_answer_labels() -> set[str]:
     questions = [about_you.ETHNIC_GROUP, *about_you.FIXED_QUESTIONS]
     questions += [about_you.ethnic_background(group) for group in about_you.ETHNIC_GROUPS]
     labels = {label for question in questions for _, label in question.choices}
-    return labels | {label for _, label in Relationship.choices}
+    return labels | {str(label) for _, label in Relationship.choices}
 
 
 def validated_option_labels() -> set[str]:

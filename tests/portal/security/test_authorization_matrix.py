@@ -295,6 +295,9 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("questionnaire/declined", "GET"): PARENT_PAGE,
     ("questionnaire/next-parent", "POST"): policy("redirect"),  # ends whatever session there is
     ("exit", "GET"): policy("redirect"),  # ends whatever session there is, then leaves
+    # I18N-2, I18N-6: a language or the interpreter view for whoever's session it is, then back.
+    ("language", "POST"): policy("redirect"),
+    ("interpreter-view", "POST"): policy("redirect"),
 }
 
 

@@ -25,7 +25,7 @@ def _licensed_copy(tmp_path: Path, version: str = "2027.1-licensed") -> Path:
 
 
 def test_shipped_definitions_are_stored_after_migrate(db: None) -> None:
-    current = {v.code: v for v in InstrumentVersion.objects.filter(is_current=True)}
+    current = {v.code: v for v in InstrumentVersion.objects.filter(is_current=True, language="en")}
     assert set(current) == {"prfq", "mors_sf", "asq_se2", "p_prfq"}
     assert current["p_prfq"].is_demo and current["p_prfq"].has_unverified_numbers
     assert current["asq_se2"].is_demo and current["asq_se2"].has_unverified_numbers
