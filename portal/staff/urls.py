@@ -8,6 +8,7 @@ from portal.staff import (
     family_views,
     invitation_views,
     mfa_views,
+    outcomes_views,
     passkey_views,
     retention_views,
     staff_account_views,
@@ -51,6 +52,14 @@ urlpatterns = [
     path("audit", audit_views.audit_trail, name="audit"),
     # The MHSDS-shaped scores export, for the service lead (docs/mhsds.md).
     path("exports/mhsds.csv", export_views.mhsds_csv, name="mhsds_csv"),
+    # Service outcomes (issue 13): the page, the evaluation files and the commissioners' PDF.
+    path("outcomes", outcomes_views.outcomes, name="outcomes"),
+    path("outcomes/report.pdf", outcomes_views.outcomes_report_pdf, name="outcomes_pdf"),
+    path(
+        "outcomes/export.<str:file_format>",
+        outcomes_views.outcomes_export,
+        name="outcomes_export",
+    ),
     # RET-1: how long each kind of record is kept, read-only, for the lead and administrator.
     path("retention", retention_views.retention, name="retention"),
     # Staff accounts of the service, for its administrator (no clinical data).

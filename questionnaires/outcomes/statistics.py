@@ -197,7 +197,14 @@ def pair_scores(scores: pd.DataFrame) -> pd.DataFrame:
     t2 = t2.drop_duplicates(keys, keep="last")
     kept = ["score", "zone", "interval", "response_id"]
     pairs = t1[keys + kept].merge(t2[keys + kept], on=keys, suffixes=("_t1", "_t2"))
-    pairs = pairs.rename(columns={"score_t1": "t1", "score_t2": "t2"})
+    pairs = pairs.rename(
+        columns={
+            "score_t1": "t1",
+            "score_t2": "t2",
+            "response_id_t1": "response_t1",
+            "response_id_t2": "response_t2",
+        }
+    )
     pairs["diff"] = pairs["t2"] - pairs["t1"]
     return pairs[PAIR_COLUMNS].reset_index(drop=True)
 

@@ -13,7 +13,7 @@ from datetime import date
 
 import pandas as pd
 from django.db.models import F, FloatField, Func, IntegerField, Q, QuerySet
-from django.db.models.fields.json import KT, KeyTransform
+from django.db.models.fields.json import KT, KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
 
 from questionnaires.models import (
@@ -155,7 +155,7 @@ def outcome_frames(user: StaffUser, filters: OutcomeFilters) -> OutcomeFrames:
             "response__status",
             "response__submitted_at",
             "response__id",
-            *(KT(f"response__about_you__{name}") for name in ABOUT_FIELDS),
+            *(KeyTextTransform(name, "response__about_you") for name in ABOUT_FIELDS),
         )  # fmt: skip
     )
     columns = measure_columns()
