@@ -35,18 +35,9 @@ def _form(request: HttpRequest, user: StaffUser) -> OutcomesFilterForm:
 
 def _report(user: StaffUser, form: OutcomesFilterForm) -> tuple[OutcomesReport, str]:
     frames = selector.outcome_frames(user, form.filters())
-    episodes = frames.episodes
-    clinician_names = {
-        row.clinician_id: (
-            f"{row.clinician_first} {row.clinician_last}".strip() or row.clinician_username
-        )
-        for row in episodes.drop_duplicates("clinician_id").itertuples()
-        if row.clinician_id == row.clinician_id and row.clinician_id is not None
-    }
-    group_names = dict(zip(episodes["group_id"], episodes["group_name"], strict=True))
     report = build_report(
-        episodes, frames.invitations, frames.scores, frames.loaf,
-        settings.OUTCOMES_PAIRED_GOAL, clinician_names, group_names,
+        frames.episodes, frames.invitations, frames.scores, frames.loaf,
+        settings.OUTCOMES_PAIRED_GOAL,
     )  # fmt: skip
     return report, _filter_words(form)
 

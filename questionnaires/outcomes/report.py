@@ -3,7 +3,6 @@ from the selector's frames by `statistics` (pure: no queries here)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -92,20 +91,33 @@ def episode_table(
     table["paired"] = table["episode_id"].isin(set(pairs["episode_id"]))
     table["finished"] = table["closed_on"].notna()
     table["days_to_send"] = table["episode_id"].map(median_days).astype(float)
+    names = (
+        table["clinician_first"].fillna("") + " " + table["clinician_last"].fillna("")
+    ).str.strip()
+    names = names.where(names != "", table["clinician_username"])
+    table["clinician"] = names.where(table["clinician_id"].notna(), np.nan)
     return table
 
 
 def family_demographics(episodes: pd.DataFrame, invitations: pd.DataFrame) -> pd.DataFrame:
-    """One row per family: its latest sent About-you answers and its staff-recorded fields."""
+    """One row per family: for each About-you question its latest answer in any sent response
+    (a later response that skipped it does not erase it), and the staff-recorded fields."""
     families = episodes.drop_duplicates("family_id")[
         ["family_id", "relationship", "referral_source", "pregnant_at_referral", "imd_decile"]
     ]
     sent = invitations[invitations["status"] == "submitted"].merge(
         episodes[["episode_id", "family_id"]], on="episode_id"
     )
-    latest = sent.sort_values("submitted_at").drop_duplicates("family_id", keep="last")
-    about = latest[["family_id", *st_about_fields()]]
-    return families.merge(about, on="family_id", how="left")
+    fields = list(st_about_fields())
+    answers = sent.melt(
+        id_vars=["family_id", "submitted_at"], value_vars=fields, var_name="field"
+    ).dropna(subset=["value"])
+    answers = answers[answers["value"] != ""]
+    latest = answers.sort_values("submitted_at").drop_duplicates(
+        ["family_id", "field"], keep="last"
+    )
+    about = latest.pivot(index="family_id", columns="field", values="value").reindex(columns=fields)
+    return families.merge(about, left_on="family_id", right_index=True, how="left")
 
 
 def st_about_fields() -> tuple[str, ...]:
@@ -127,8 +139,6 @@ def build_report(
     scores: pd.DataFrame,
     loaf: pd.DataFrame,
     goal: float,
-    clinician_names: Mapping[object, str] | None = None,
-    group_names: Mapping[object, str] | None = None,
 ) -> OutcomesReport:
     infos = measure_infos()
     pairs = st.pair_scores(scores)
@@ -137,10 +147,12 @@ def build_report(
     programme_labels = _labels(Programme.choices)
     rates = {
         "Programme": st.paired_rate_by(table, "programme", programme_labels),
-        "Clinician": st.paired_rate_by(table, "clinician_id", clinician_names or {}),
-        "Group": st.paired_rate_by(table[table["group_id"].notna()], "group_id", group_names or {}),
+        "Clinician": st.paired_rate_by(table, "clinician", {}),
+        "Group": st.paired_rate_by(table[table["group_name"].notna()], "group_name", {}),
         "Referral source": st.paired_rate_by(
-            table, "referral_source", _labels(ReferralSource.choices)
+            table.assign(referral_source=table["referral_source"].replace("", np.nan)),
+            "referral_source",
+            _labels(ReferralSource.choices),
         ),
     }
     with_ethnicity = table.merge(demo[["family_id", "ethnic_group"]], on="family_id", how="left")
