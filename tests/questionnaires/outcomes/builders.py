@@ -33,9 +33,7 @@ def paired_episode(
     episode = factories.episode(service, clinician)
     factories.send(episode, Timepoint.T1, {"mors_sf": mors(t1[0], t1[1]), "prfq": prfq(t1[2])})
     if t2 is not None:
-        factories.send(
-            episode, Timepoint.T2, {"mors_sf": mors(t2[0], t2[1]), "prfq": prfq(t2[2])}
-        )
+        factories.send(episode, Timepoint.T2, {"mors_sf": mors(t2[0], t2[1]), "prfq": prfq(t2[2])})
     if loaf is not None:
         today = timezone.localdate()
         loaf_ratings.record_loaf(episode, "T1", "B", loaf[0], today, clinician)
