@@ -245,7 +245,7 @@ def to_xlsx(tables: Tables) -> bytes:
     """One workbook: a sheet per table and the data dictionary. XlsxWriter never turns text
     into formulas here, and text is neutralised as well for other readers."""
     buffer = io.BytesIO()
-    options = {"strings_to_formulas": False, "strings_to_urls": False, "constant_memory": True}
+    options = {"strings_to_formulas": False, "strings_to_urls": False}
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as out:
         for name, frame in {**tables.named(), "data_dictionary": tables.dictionary}.items():
             neutralise_text_columns(frame).to_excel(out, sheet_name=name, index=False)
