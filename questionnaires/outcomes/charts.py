@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from questionnaires import charts as base
 from questionnaires.outcomes.statistics import Funnel, LoafShift, PairedChange
@@ -41,21 +42,27 @@ def _f(value: float | None) -> str:
 
 
 def change_chart(rows: list[PairedChange]) -> Chart | None:
-    """Mean difference (T2 − T1) with its 95% CI, one line per subscale shown (n ≥ 5)."""
+    """Mean difference (T2 − T1) with its 95% CI, one line per subscale shown (n ≥ 5), one
+    panel per questionnaire: their scales differ, so each has its own axis."""
     shown = [r for r in rows if not r.suppressed and r.ci_low is not None]
     if not shown:
         return None
+    instruments = list(dict.fromkeys(r.instrument for r in shown))
     with rc_context(base._rc()):
-        figure = Figure(figsize=(6.4, 0.55 * len(shown) + 1.6))
-        axes = figure.add_subplot()
-        ys = list(range(len(shown)))[::-1]
-        for y, row in zip(ys, shown, strict=True):
-            assert row.ci_low is not None and row.ci_high is not None
-            axes.plot([row.ci_low, row.ci_high], [y, y], color="black", linewidth=1.5)
-            axes.plot([row.mean_diff], [y], marker="s", color="black", markersize=7)
-        axes.axvline(0, color="grey", linestyle="--", linewidth=1)
-        axes.set_yticks(ys, [f"{r.name} (n={r.n})" for r in shown])
-        axes.set_xlabel(_("Mean change, end minus start, with 95% confidence interval"))
+        heights = [sum(1 for r in shown if r.instrument == code) + 1.2 for code in instruments]
+        figure = Figure(figsize=(6.4, 0.55 * sum(heights) + 0.6))
+        panels = figure.subplots(len(instruments), 1, squeeze=False, height_ratios=heights)
+        for axes, code in zip(panels[:, 0], instruments, strict=True):
+            mine = [r for r in shown if r.instrument == code]
+            ys = list(range(len(mine)))[::-1]
+            for y, row in zip(ys, mine, strict=True):
+                assert row.ci_low is not None and row.ci_high is not None
+                axes.plot([row.ci_low, row.ci_high], [y, y], color="black", linewidth=1.5)
+                axes.plot([row.mean_diff], [y], marker="s", color="black", markersize=7)
+            axes.axvline(0, color="grey", linestyle="--", linewidth=1)
+            axes.set_yticks(ys, [f"{r.name} (n={r.n})" for r in mine])
+            axes.set_ylim(-0.6, len(mine) - 0.4)
+        figure.supxlabel(_("Mean change (end − start) with 95% confidence interval"), fontsize=12)
         figure.tight_layout()
     alt = _("Chart of the mean change per subscale. ") + "; ".join(
         f"{r.name}: {_f(r.mean_diff)} (95% CI {_f(r.ci_low)} to {_f(r.ci_high)}), n {r.n}"
@@ -81,6 +88,7 @@ def funnel_chart(funnel: Funnel) -> Chart:
             axes.text(value, y, f" {value}", va="center")
         axes.set_yticks(ys, [label for label, _v in steps])
         axes.set_xlabel(_("Episodes"))
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         figure.tight_layout()
     alt = _("Chart of the engagement funnel: ") + "; ".join(f"{name} {v}" for name, v in steps)
     return Chart(_("Engagement funnel"), alt, figure)

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from django.db.models import F, FloatField, Func, IntegerField, Q, QuerySet
-from django.db.models.fields.json import KT, KeyTextTransform, KeyTransform
-from django.db.models.functions import Cast
+from django.db.models import F, FloatField, Func, IntegerField, Q, QuerySet, TextField, Value
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast, NullIf
 
 from questionnaires.models import (
     Answer,
@@ -59,6 +59,12 @@ def measure_columns() -> list[MeasureColumn]:
         if definition.total is not None:
             columns.append(MeasureColumn(code, definition.total.code, "total"))
     return columns
+
+
+def _text(key: str, field: str) -> NullIf:
+    """A JSON key as text, SQL NULL for JSON null on every database (SQLite's key transform
+    gives the word 'null', which a cast would turn into 0)."""
+    return NullIf(KeyTextTransform(key, field), Value("null"), output_field=TextField())
 
 
 class _JsonArrayLength(Func):
@@ -155,7 +161,7 @@ def outcome_frames(user: StaffUser, filters: OutcomeFilters) -> OutcomeFrames:
             "response__status",
             "response__submitted_at",
             "response__id",
-            *(KeyTextTransform(name, "response__about_you") for name in ABOUT_FIELDS),
+            *(_text(name, "response__about_you") for name in ABOUT_FIELDS),
         )  # fmt: skip
     )
     columns = measure_columns()
@@ -164,7 +170,13 @@ def outcome_frames(user: StaffUser, filters: OutcomeFilters) -> OutcomeFrames:
         measure__response__invitation__episode__in=episodes,
     ) & ~Q(measure__response__invitation__match_review__status__in=PENDING_MATCH)
     score_values = {
-        f"m{index}": Cast(KT(f"result__{column.key}"), FloatField())
+        f"m{index}": Cast(
+            _text(
+                column.key.replace("subscales__", ""),
+                "result__subscales" if column.key.startswith("subscales__") else "result",
+            ),
+            FloatField(),
+        )
         for index, column in enumerate(columns)
     }
     score_rows = list(
@@ -181,10 +193,10 @@ def outcome_frames(user: StaffUser, filters: OutcomeFilters) -> OutcomeFrames:
             "measure__instrument__code",
             "definition_version",
             "scoring_version",
-            KT("result__zone"),
-            Cast(KT("result__interval"), IntegerField()),
+            _text("zone", "result"),
+            Cast(_text("interval", "result"), IntegerField()),
             "items_missing",
-            KT("result__not_scored_reason"),
+            _text("not_scored_reason", "result"),
             *score_values,
         )  # fmt: skip
     )
