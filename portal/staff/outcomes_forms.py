@@ -32,8 +32,14 @@ class OutcomesFilterForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Select a clinician from the list")},
     )
-    since = DateInputField(label=_("Episodes opened from"), help_text=_("For example, 1 4 2026."))
-    until = DateInputField(label=_("Episodes opened up to"), help_text=_("For example, 31 3 2027."))
+    since = DateInputField(
+        label=_("Episodes opened from"),  # type: ignore[arg-type]
+        help_text=_("For example, 1 4 2026."),
+    )
+    until = DateInputField(
+        label=_("Episodes opened up to"),  # type: ignore[arg-type]
+        help_text=_("For example, 31 3 2027."),
+    )
 
     def __init__(
         self,

@@ -241,6 +241,9 @@ def to_csv_zip(tables: Tables) -> bytes:
     return _zip(files)
 
 
+XLSX_ROWS = 1_048_575  # Excel's row limit, less the header row
+
+
 def to_xlsx(tables: Tables) -> bytes:
     """One workbook: a sheet per table and the data dictionary. XlsxWriter never turns text
     into formulas here, and text is neutralised as well for other readers."""
@@ -248,14 +251,19 @@ def to_xlsx(tables: Tables) -> bytes:
     options = {"strings_to_formulas": False, "strings_to_urls": False}
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as out:
         for name, frame in {**tables.named(), "data_dictionary": tables.dictionary}.items():
-            neutralise_text_columns(frame).to_excel(out, sheet_name=name, index=False)
+            safe = neutralise_text_columns(frame)
+            # A sheet holds at most XLSX_ROWS rows: a longer table goes on over more sheets
+            # (items, items_2, …) rather than being cut off.
+            for part, start in enumerate(range(0, max(len(safe), 1), XLSX_ROWS), start=1):
+                sheet = name if part == 1 else f"{name}_{part}"
+                safe.iloc[start : start + XLSX_ROWS].to_excel(out, sheet_name=sheet, index=False)
     return buffer.getvalue()
 
 
-def _labelled(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict[int, str]]]:
+def _labelled(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict[int | float, str]]]:
     """Coded text columns as numbers with value labels; versions and ids stay text."""
     result = frame.copy()
-    value_labels: dict[str, dict[int, str]] = {}
+    value_labels: dict[str, dict[int | float, str]] = {}
     for column, codes in CODES.items():
         if column in result.columns:
             numbers = {code: index for index, code in enumerate(codes, start=1)}
@@ -285,7 +293,7 @@ def _readstat(frame: pd.DataFrame, write: Callable[..., None], suffix: str) -> b
 def to_sav_zip(tables: Tables) -> bytes:
     import pyreadstat
 
-    def write(data: pd.DataFrame, path: str, labels: dict[str, dict[int, str]]) -> None:
+    def write(data: pd.DataFrame, path: str, labels: dict[str, dict[int | float, str]]) -> None:
         pyreadstat.write_sav(
             data,
             path,
@@ -301,7 +309,7 @@ def to_sav_zip(tables: Tables) -> bytes:
 def to_dta_zip(tables: Tables) -> bytes:
     import pyreadstat
 
-    def write(data: pd.DataFrame, path: str, labels: dict[str, dict[int, str]]) -> None:
+    def write(data: pd.DataFrame, path: str, labels: dict[str, dict[int | float, str]]) -> None:
         pyreadstat.write_dta(
             data,
             path,

@@ -20,6 +20,7 @@ import math
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -424,9 +425,7 @@ def funnel(episodes: pd.DataFrame, families: int, goal: float) -> Funnel:
     )
 
 
-def paired_rate_by(
-    episodes: pd.DataFrame, column: str, labels: Mapping[object, str]
-) -> list[RateRow]:
+def paired_rate_by(episodes: pd.DataFrame, column: str, labels: Mapping[Any, str]) -> list[RateRow]:
     """The paired-score rate of finished episodes, by one column (programme, clinician, …)."""
     finished = episodes[episodes["finished"]]
     grouped = finished.groupby(column, dropna=False)["paired"].agg(["sum", "count"])

@@ -92,14 +92,14 @@ def outcomes_pdf(
                 ),
             ]
     story += [Spacer(1, 4 * mm), p(_("Paired change"), "h2")]
-    rows = []
+    change_rows: list[list[str]] = []
     for row in paired_rows(report.paired):
         if row.suppressed:
-            rows.append(
+            change_rows.append(
                 [row.name, str(row.n), _("Fewer than 5 pairs: not shown"), "", "", "", "", ""]
             )
         else:
-            rows.append(
+            change_rows.append(
                 [
                     row.name,
                     str(row.n),
@@ -123,8 +123,8 @@ def outcomes_pdf(
                 _("Wilcoxon p"),
                 _("Cohen's d"),
             ],
-            rows,
-            [34, 9, 22, 22, 34, 15, 16, 14],
+            change_rows,
+            [32, 9, 22, 22, 33, 16, 22, 18],
         )  # fmt: skip
     )
     directions = [r.direction for r in paired_rows(report.paired) if not r.suppressed]

@@ -8,8 +8,10 @@ they are (LINK-8) are left out: only confirmed start/end pairs count."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from django.db.models import F, FloatField, Func, IntegerField, Q, QuerySet, TextField, Value
@@ -122,7 +124,7 @@ class OutcomeFrames:
     loaf: pd.DataFrame
 
 
-def _frame(rows: list[tuple[object, ...]], columns: list[str]) -> pd.DataFrame:
+def _frame(rows: Sequence[tuple[Any, ...]], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame.from_records(rows, columns=columns)
 
 
@@ -280,6 +282,8 @@ def filter_choices(user: StaffUser) -> tuple[list[tuple[str, str]], list[tuple[s
     """The groups and clinicians the filters offer: the user's service's (two queries)."""
     from questionnaires.selectors.scope import groups_for
 
+    if user.service_id is None:
+        return [], []
     groups = [(str(pk), name) for pk, name in groups_for(user).values_list("pk", "name")]
     clinicians = [
         (str(pk), f"{first} {last}".strip() or username)

@@ -102,14 +102,15 @@ def import_imd(path: Path, actor: StaffUser | None = None) -> ImdImport:
         reader = csv.reader(handle)
         header = next(reader, None)
         columns = (0, 1)
+        lines: list[list[str]] = []
         if header is not None:
             names = [name.strip().lower() for name in header]
             if "postcode" in names and any("decile" in name for name in names):
                 decile_at = next(i for i, name in enumerate(names) if "decile" in name)
                 columns = (names.index("postcode"), decile_at)
             else:
-                reader = iter([header, *reader])
-        for row in reader:
+                lines.append(header)
+        for row in [*lines, *reader]:
             try:
                 postcode = normalise_postcode(row[columns[0]])
                 decile = int(row[columns[1]].strip())

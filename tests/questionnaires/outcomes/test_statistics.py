@@ -6,6 +6,7 @@ own denominator; the LOAF shift table; small-number suppression."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ INVASIVE = st.MeasureInfo("mors_sf", "invasiveness", "Invasiveness", "lower", "p
 CMS = st.MeasureInfo("prfq", "CMS", "PRFQ CMS", "middle", "average", (1, 7))
 
 
-def scipy_expected(t1: list[float], t2: list[float]) -> dict[str, float]:
+def scipy_expected(t1: Sequence[float], t2: Sequence[float]) -> dict[str, float]:
     a, b = np.array(t1, float), np.array(t2, float)
     d = b - a
     n = len(d)
