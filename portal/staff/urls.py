@@ -10,6 +10,7 @@ from portal.staff import (
     mfa_views,
     outcomes_views,
     passkey_views,
+    reach_views,
     retention_views,
     staff_account_views,
     subject_access_views,
@@ -86,6 +87,8 @@ urlpatterns = [
         name="family_report_pdf",
     ),
     path("families/<uuid:family_id>/fhir.json", family_views.family_fhir, name="family_fhir"),
+    # Referral details for the service outcomes (issue 13).
+    path("families/<uuid:family_id>/reach", reach_views.family_reach, name="family_reach"),
     # A family's data rights, for the service lead only (SAR-1, SAR-2, SAR-3, SAR-4).
     path(
         "families/<uuid:family_id>/subject-access.json",

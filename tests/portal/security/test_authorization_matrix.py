@@ -223,6 +223,8 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     # Service outcomes (issue 13): the page for case roles (a clinician sees their own
     # caseload's figures); the evaluation files and the PDF for the service lead only.
     ("staff/outcomes", "GET"): CASE_PAGE,
+    ("staff/families/<uuid:family_id>/reach", "GET"): CASE_RECORD,
+    ("staff/families/<uuid:family_id>/reach", "POST"): acted(CASE_RECORD, "redirect"),
     ("staff/outcomes/report.pdf", "GET"): LEAD_EXPORT,
     ("staff/outcomes/export.<str:file_format>", "GET"): LEAD_EXPORT,
     ("staff/accounts", "GET"): ACCOUNTS_PAGE,

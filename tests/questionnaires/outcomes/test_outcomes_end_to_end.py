@@ -305,3 +305,27 @@ def test_reach_postcode_sets_the_decile_and_is_not_kept(service: Service, tmp_pa
     assert "SW1A" not in str(event.detail).upper()
     with pytest.raises(reach.ReachInvalid):
         reach.record_reach(family, None, postcode="ZZ9 9ZZ")
+
+
+def test_staff_record_referral_details_on_the_family(
+    client: Client, clinician: StaffUser, service: Service, tmp_path: Path
+) -> None:
+    path = tmp_path / "imd.csv"
+    path.write_text("SW1A 1AA,2\n", encoding="utf-8")
+    reach.import_imd(path)
+    family = factories.family(service)
+    sign_in(client, clinician)
+    url = f"/staff/families/{family.pk}/reach"
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"referral_source": "gp", "imd_decile": "11"})
+    assert bad.status_code == 400 and "whole number from 1 to 10" in bad.content.decode()
+    unknown = client.post(url, {"postcode": "E1 6AN"})
+    assert unknown.status_code == 400 and "not in the service" in unknown.content.decode()
+    done = client.post(
+        url, {"referral_source": "gp", "pregnant_at_referral": "yes", "postcode": "sw1a 1aa"}
+    )
+    assert done.status_code == 302
+    family.refresh_from_db()
+    assert (family.referral_source, family.pregnant_at_referral, family.imd_decile) == (
+        "gp", True, 2,
+    )  # fmt: skip
