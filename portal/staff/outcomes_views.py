@@ -7,6 +7,7 @@ Every view and download is audited (LOG-1) with the filters chosen, never free t
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -33,13 +34,42 @@ def _form(request: HttpRequest, user: StaffUser) -> OutcomesFilterForm:
     return OutcomesFilterForm(data, groups=groups, clinicians=clinicians)
 
 
+# A computed report is reused until the data change (selectors.outcomes.data_version), and
+# for at most this long whatever happens.
+REPORT_CACHE_SECONDS = 600
+
+
+def _cached_report(user: StaffUser, form: OutcomesFilterForm) -> tuple[OutcomesReport, str]:
+    """The report and the key it is kept under."""
+    filters = form.filters()
+    key = "outcomes-report:" + selector.data_version(user, filters)
+    report = cache.get(key)
+    if report is None:
+        frames = selector.outcome_frames(user, filters)
+        report = build_report(
+            frames.episodes, frames.invitations, frames.scores, frames.loaf,
+            settings.OUTCOMES_PAIRED_GOAL,
+        )  # fmt: skip
+        cache.set(key, report, REPORT_CACHE_SECONDS)
+    return report, key
+
+
 def _report(user: StaffUser, form: OutcomesFilterForm) -> tuple[OutcomesReport, str]:
-    frames = selector.outcome_frames(user, form.filters())
-    report = build_report(
-        frames.episodes, frames.invitations, frames.scores, frames.loaf,
-        settings.OUTCOMES_PAIRED_GOAL,
-    )  # fmt: skip
-    return report, _filter_words(form)
+    return _cached_report(user, form)[0], _filter_words(form)
+
+
+def _chart_svgs(report: OutcomesReport, key: str) -> list[dict[str, str]]:
+    """The page's charts as inline SVG, drawn once per version of the data."""
+    drawn = cache.get(key + ":charts")
+    if drawn is None:
+        found = (
+            charts.funnel_chart(report.funnel),
+            charts.change_chart(report.paired),
+            charts.loaf_chart(report.loaf),
+        )
+        drawn = [{"title": c.title, "alt": c.alt, "svg": c.svg()} for c in found if c is not None]
+        cache.set(key + ":charts", drawn, REPORT_CACHE_SECONDS)
+    return drawn
 
 
 def _filter_words(form: OutcomesFilterForm) -> str:
@@ -70,11 +100,11 @@ def _filter_words(form: OutcomesFilterForm) -> str:
 def outcomes(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     form = _form(request, user)
-    if form.is_bound and not form.is_valid():
-        report = None
-        words = ""
-    else:
-        report, words = _report(user, form)
+    report: OutcomesReport | None = None
+    key = words = ""
+    if not (form.is_bound and not form.is_valid()):
+        report, key = _cached_report(user, form)
+        words = _filter_words(form)
     audit.record_outcomes(user, audit.Read.OUTCOMES_VIEWED, form.recorded() if report else {})
     context: dict[str, object] = {
         "form": form,
@@ -84,8 +114,6 @@ def outcomes(request: HttpRequest) -> HttpResponse:
     }
     if report is not None:
         funnel = report.funnel
-        change_chart = charts.change_chart(report.paired)
-        loaf_chart = charts.loaf_chart(report.loaf)
         context.update(
             {
                 "report": report,
@@ -131,11 +159,7 @@ def outcomes(request: HttpRequest) -> HttpResponse:
                     )
                     for b in report.reach
                 ],
-                "charts": [
-                    c
-                    for c in (charts.funnel_chart(funnel), change_chart, loaf_chart)
-                    if c is not None
-                ],
+                "charts": _chart_svgs(report, key),
             }
         )
     return render(request, "staff/outcomes.html", context)
