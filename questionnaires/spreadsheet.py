@@ -15,11 +15,17 @@ def spreadsheet_safe(value: object) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def neutralise_text_columns(frame: pd.DataFrame) -> pd.DataFrame:
+def neutralise_text_columns(
+    frame: pd.DataFrame, safe: frozenset[str] = frozenset()
+) -> pd.DataFrame:
     """`spreadsheet_safe` over every text column at once (numbers stay numbers, so a negative
-    difference is still a number); missing text stays missing."""
+    difference is still a number); missing text stays missing. Columns named in `safe` hold
+    only values the portal itself generates (random ids, its own codes, ISO dates) and are
+    left as they are."""
     result = frame.copy()
     for name in result.columns:
+        if name in safe:
+            continue
         column = result[name]
         if column.dtype == object or pd.api.types.is_string_dtype(column):
             text = column.astype("string")

@@ -224,14 +224,23 @@ def build_tables(scores: pd.DataFrame, episodes: pd.DataFrame, answers: pd.DataF
 
 def _zip(files: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, content in files.items():
             archive.writestr(name, content)
     return buffer.getvalue()
 
 
+# Columns whose every value the portal generates itself (random ids, its own codes and labels,
+# ISO dates): nothing a person typed, so no formula can be in them.
+GENERATED = frozenset(
+    {"episode_id", "response_id", "programme", "programme_label", "timepoint",
+     "timepoint_label", "submitted_on", "instrument", "subscale", "subscale_label", "zone",
+     "zone_label", "skipped"}
+)  # fmt: skip
+
+
 def _csv(frame: pd.DataFrame) -> bytes:
-    return neutralise_text_columns(frame).to_csv(index=False).encode("utf-8")
+    return neutralise_text_columns(frame, GENERATED).to_csv(index=False).encode("utf-8")
 
 
 def to_csv_zip(tables: Tables) -> bytes:
@@ -251,7 +260,7 @@ def to_xlsx(tables: Tables) -> bytes:
     options = {"strings_to_formulas": False, "strings_to_urls": False}
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as out:
         for name, frame in {**tables.named(), "data_dictionary": tables.dictionary}.items():
-            safe = neutralise_text_columns(frame)
+            safe = neutralise_text_columns(frame, GENERATED)
             # A sheet holds at most XLSX_ROWS rows: a longer table goes on over more sheets
             # (items, items_2, …) rather than being cut off.
             for part, start in enumerate(range(0, max(len(safe), 1), XLSX_ROWS), start=1):
