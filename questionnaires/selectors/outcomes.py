@@ -273,23 +273,23 @@ SCORES_LONG_COLUMNS = [*SCORE_COLUMNS, "baseline", "subscale", "score"]
 def _long_scores(
     wide: pd.DataFrame, columns: list[MeasureColumn], episodes: pd.DataFrame
 ) -> pd.DataFrame:
-    """One row per response measure and each of its own subscales (vectorised: a melt, then
-    keep each instrument's own subscales)."""
+    """One row per response measure and each of its own subscales (vectorised: one column
+    selection per subscale, stacked)."""
     if wide.empty:
         return pd.DataFrame(columns=SCORES_LONG_COLUMNS)
-    value_columns = [f"m{index}" for index in range(len(columns))]
-    long = wide.melt(
-        id_vars=SCORE_COLUMNS, value_vars=value_columns, var_name="column", value_name="score"
-    )
-    lookup = pd.DataFrame(
-        {
-            "column": value_columns,
-            "measure_instrument": [c.instrument for c in columns],
-            "subscale": [c.subscale for c in columns],
-        }
-    )
-    long = long.merge(lookup, on="column")
-    long = long[long["instrument"] == long["measure_instrument"]]
+    # Each instrument's rows with each of its own subscale columns, stacked: no intermediate
+    # row for a subscale the instrument does not have.
+    parts = []
+    for index, column in enumerate(columns):
+        rows = wide[wide["instrument"] == column.instrument]
+        if len(rows):
+            part = rows[SCORE_COLUMNS].copy()
+            part["subscale"] = column.subscale
+            part["score"] = rows[f"m{index}"]
+            parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=SCORES_LONG_COLUMNS)
+    long = pd.concat(parts, ignore_index=True)
     baseline_ids = set(episodes["baseline_id"].dropna())
     long = long.assign(
         baseline=long["response_id"].isin(baseline_ids),
