@@ -12,6 +12,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -253,19 +254,40 @@ def to_csv_zip(tables: Tables) -> bytes:
 XLSX_ROWS = 1_048_575  # Excel's row limit, less the header row
 
 
+def _sheet(workbook: Any, name: str, frame: pd.DataFrame) -> None:
+    """One sheet, written row by row in order (XlsxWriter's constant-memory mode): about
+    twice as fast as pandas' `to_excel` and a fraction of the memory. Missing is blank."""
+    sheet = workbook.add_worksheet(name)
+    sheet.write_row(0, 0, [str(column) for column in frame.columns])
+    values = [
+        frame[column].astype(object).where(frame[column].notna(), None).tolist()
+        for column in frame.columns
+    ]
+    for row, cells in enumerate(zip(*values, strict=True), start=1):
+        sheet.write_row(row, 0, cells)
+
+
 def to_xlsx(tables: Tables) -> bytes:
     """One workbook: a sheet per table and the data dictionary. XlsxWriter never turns text
-    into formulas here, and text is neutralised as well for other readers."""
+    into formulas, numbers or links here, and text is neutralised as well for other readers."""
+    import xlsxwriter
+
     buffer = io.BytesIO()
-    options = {"strings_to_formulas": False, "strings_to_urls": False}
-    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as out:
-        for name, frame in {**tables.named(), "data_dictionary": tables.dictionary}.items():
-            safe = neutralise_text_columns(frame, GENERATED)
-            # A sheet holds at most XLSX_ROWS rows: a longer table goes on over more sheets
-            # (items, items_2, …) rather than being cut off.
-            for part, start in enumerate(range(0, max(len(safe), 1), XLSX_ROWS), start=1):
-                sheet = name if part == 1 else f"{name}_{part}"
-                safe.iloc[start : start + XLSX_ROWS].to_excel(out, sheet_name=sheet, index=False)
+    options = {
+        "constant_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+    }
+    workbook = xlsxwriter.Workbook(buffer, options)
+    for name, frame in {**tables.named(), "data_dictionary": tables.dictionary}.items():
+        safe = neutralise_text_columns(frame, GENERATED)
+        # A sheet holds at most XLSX_ROWS rows: a longer table goes on over more sheets
+        # (items, items_2, …) rather than being cut off.
+        for part, start in enumerate(range(0, max(len(safe), 1), XLSX_ROWS), start=1):
+            sheet = name if part == 1 else f"{name}_{part}"
+            _sheet(workbook, sheet, safe.iloc[start : start + XLSX_ROWS])
+    workbook.close()
     return buffer.getvalue()
 
 
