@@ -422,3 +422,8 @@ MIDDLEWARE.insert(
     "portal.languages.LanguageMiddleware",
 )
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("portal.context_processors.languages")  # type: ignore[index]
+
+# --- Service outcomes (issue 13) ---------------------------------------------------------------
+# The service's own goal for the paired-score rate (finished episodes with both a start and an
+# end score), as a fraction; NHS Talking Therapies reaches 0.98 by scoring every session.
+OUTCOMES_PAIRED_GOAL = float(os.environ.get("OUTCOMES_PAIRED_GOAL", "0.9"))

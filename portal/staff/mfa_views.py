@@ -22,6 +22,7 @@ from portal.staff.mfa_forms import CodeForm, SetupCodeForm
 from portal.staff.passkey_views import passkey_configuration
 from questionnaires import qr
 from questionnaires.models import StaffUser
+from questionnaires.roles import Role, roles_of
 from questionnaires.selectors import mfa as mfa_selectors
 from questionnaires.services import mfa
 
@@ -34,7 +35,11 @@ QR_LABEL = "QR code for your authenticator app"
 def _next(request: HttpRequest) -> str:
     wanted = request.POST.get("next") or request.GET.get("next") or ""
     safe = url_has_allowed_host_and_scheme(wanted, {request.get_host()}, request.is_secure())
-    return wanted if wanted and safe else "/staff/"
+    target = wanted if wanted and safe else "/staff/"
+    # Issue 13: a service lead signing in lands on the service outcomes.
+    if target == reverse("staff:home") and Role.SERVICE_LEAD in roles_of(request.user):
+        return reverse("staff:outcomes")
+    return target
 
 
 def _user(request: HttpRequest) -> StaffUser:

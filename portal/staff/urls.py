@@ -10,8 +10,10 @@ from portal.staff import (
     invitation_views,
     messaging_settings_views,
     mfa_views,
+    outcomes_views,
     overdue_views,
     passkey_views,
+    reach_views,
     retention_views,
     staff_account_views,
     subject_access_views,
@@ -64,6 +66,14 @@ urlpatterns = [
     path("audit", audit_views.audit_trail, name="audit"),
     # The MHSDS-shaped scores export, for the service lead (docs/mhsds.md).
     path("exports/mhsds.csv", export_views.mhsds_csv, name="mhsds_csv"),
+    # Service outcomes (issue 13): the page, the evaluation files and the commissioners' PDF.
+    path("outcomes", outcomes_views.outcomes, name="outcomes"),
+    path("outcomes/report.pdf", outcomes_views.outcomes_report_pdf, name="outcomes_pdf"),
+    path(
+        "outcomes/export.<str:file_format>",
+        outcomes_views.outcomes_export,
+        name="outcomes_export",
+    ),
     # RET-1: how long each kind of record is kept, read-only, for the lead and administrator.
     path("retention", retention_views.retention, name="retention"),
     # Staff accounts of the service, for its administrator (no clinical data).
@@ -90,6 +100,8 @@ urlpatterns = [
         name="family_report_pdf",
     ),
     path("families/<uuid:family_id>/fhir.json", family_views.family_fhir, name="family_fhir"),
+    # Referral details for the service outcomes (issue 13).
+    path("families/<uuid:family_id>/reach", reach_views.family_reach, name="family_reach"),
     # A family's data rights, for the service lead only (SAR-1, SAR-2, SAR-3, SAR-4).
     path(
         "families/<uuid:family_id>/subject-access.json",

@@ -1,8 +1,10 @@
 from questionnaires.models.audit import AuditEvent
+from questionnaires.models.deprivation import ImdPostcode
 from questionnaires.models.families import (
     Episode,
     Family,
     Programme,
+    ReferralSource,
     Relationship,
     Stage,
     Timepoint,
@@ -52,10 +54,12 @@ __all__ = [
     "MatchStatus",
     "ParentGroup",
     "PlanVersion",
+    "ImdPostcode",
     "InstrumentVersion",
     "Invitation",
     "Programme",
     "RateLimitBucket",
+    "ReferralSource",
     "Relationship",
     "Response",
     "ResponseMeasure",

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,18 @@ class Relationship(models.TextChoices):
     OTHER_CAREGIVER = "other_caregiver", _("Other main caregiver")
 
 
+class ReferralSource(models.TextChoices):
+    """Who referred the family (issue 13: the evaluation's "who is reached")."""
+
+    MIDWIFERY = "midwifery", "Midwifery"
+    HEALTH_VISITING = "health_visiting", "Health visiting"
+    CHILDRENS_CENTRE = "childrens_centre", "Children's centre / early-years worker"
+    SELF = "self", "Self-referral"
+    GP = "gp", "GP"
+    ADULT_MENTAL_HEALTH = "adult_mental_health", "Adult mental health"
+    OTHER = "other", "Other"
+
+
 class Family(models.Model):
     """A parent–infant pair, recorded pseudonymously (GDPR-1: no full names or addresses)."""
 
@@ -46,6 +59,17 @@ class Family(models.Model):
     weeks_premature = models.PositiveSmallIntegerField(default=0)
     # Optional; shown to clinicians and leads only, used as the FHIR subject identifier.
     nhs_number = models.CharField(max_length=10, blank=True, help_text="10 digits, no spaces.")
+    # Service outcomes (issue 13), recorded by staff, each optional: who referred the family,
+    # whether the mother was pregnant at referral, and the area deprivation decile (1 most
+    # deprived), entered or derived from a postcode that is not kept (ImdPostcode).
+    referral_source = models.CharField(max_length=30, choices=ReferralSource.choices, blank=True)
+    pregnant_at_referral = models.BooleanField(null=True, blank=True)
+    imd_decile = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Index of Multiple Deprivation decile, 1 (most deprived) to 10.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -239,6 +239,10 @@ class Read(StrEnum):
     AUDIT_VIEWED = "audit.viewed"
     AUDIT_EXPORTED = "audit.exported"
     MHSDS_EXPORTED = "export.mhsds_downloaded"
+    # Service outcomes (issue 13): the page, its evaluation files and the commissioners' PDF.
+    OUTCOMES_VIEWED = "outcomes.viewed"
+    OUTCOMES_EXPORTED = "export.outcomes_downloaded"
+    OUTCOMES_REPORT_DOWNLOADED = "outcomes.report_downloaded"
 
 
 def record_view(
@@ -296,6 +300,14 @@ def record_audit_view(
 def record_export(actor: StaffUser, read: Read, rows: int, left_out: int) -> AuditEvent:
     """A service-wide export: how many rows it held and how many answers it left out."""
     return record(str(read), actor, None, rows=rows, left_out=left_out)
+
+
+def record_outcomes(
+    actor: StaffUser, read: Read, filters: dict[str, str], file_format: str = "", rows: int = 0
+) -> AuditEvent:
+    """The outcomes page, an outcomes export or its PDF: the filters chosen (codes and ids,
+    never free text), the file format and how many rows the files held."""
+    return record(str(read), actor, None, filters=filters, format=file_format, rows=rows)
 
 
 # --- Refused requests -------------------------------------------------------------------------

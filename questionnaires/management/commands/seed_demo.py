@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from questionnaires import credentials, demo
+from questionnaires import credentials, demo, demo_outcomes
 from questionnaires.models import Family, Programme, Service, StaffUser, Timepoint
 from questionnaires.roles import Role
 from questionnaires.services import families, invitations, mfa, staff
@@ -59,6 +59,10 @@ class Command(BaseCommand):
         room = demo.open_demo_group(service, facilitator)
         demo.past_demo_group(service, facilitator)
         demo.demo_caseload(service, StaffUser.objects.get(username="demo-clinician"))
+        # Issue 13: paired start and end answers for the service outcomes page.
+        demo_outcomes.demo_outcomes(
+            service, StaffUser.objects.get(username="demo-clinician"), facilitator
+        )
         base = settings.SITE_BASE_URL
         lines = [
             ("group-join", base + reverse("parents:group_join", kwargs={"code": room.code})),

@@ -231,6 +231,13 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     # RET-1: the retention table, read-only: the same people as the audit trail.
     ("staff/retention", "GET"): AUDIT_PAGE,
     ("staff/exports/mhsds.csv", "GET"): LEAD_EXPORT,
+    # Service outcomes (issue 13): the page for case roles (a clinician sees their own
+    # caseload's figures); the evaluation files and the PDF for the service lead only.
+    ("staff/outcomes", "GET"): CASE_PAGE,
+    ("staff/families/<uuid:family_id>/reach", "GET"): CASE_RECORD,
+    ("staff/families/<uuid:family_id>/reach", "POST"): acted(CASE_RECORD, "redirect"),
+    ("staff/outcomes/report.pdf", "GET"): LEAD_EXPORT,
+    ("staff/outcomes/export.<str:file_format>", "GET"): LEAD_EXPORT,
     ("staff/accounts", "GET"): ACCOUNTS_PAGE,
     ("staff/accounts/new", "GET"): ACCOUNTS_PAGE,
     ("staff/accounts/<int:staff_id>", "GET"): ACCOUNT_RECORD,
@@ -489,6 +496,8 @@ def _url(route: str, kwargs: dict[str, str]) -> str:
             return kwargs.get(model, "999999")
         if name == "staff_id":
             return kwargs["id"]  # the own service's clinician
+        if name == "file_format":
+            return "xlsx"  # the outcomes export
         if converter == "int:":
             return kwargs["int:pk"]
         return kwargs[name]
