@@ -32,8 +32,6 @@ from tests.questionnaires import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = "/work/notes/shots/messaging"
-
 
 def test_clinician_schedules_t2_by_text_and_the_parent_answers_from_it(
     desktop: BrowserPage,
@@ -71,7 +69,7 @@ def test_clinician_schedules_t2_by_text_and_the_parent_answers_from_it(
     expect(page.locator("main")).to_contain_text("The end (T2) link will be sent on")
     expect(panel).to_contain_text("End (T2) link: Not sent yet")
     assert_accessible(desktop)
-    desktop.page.screenshot(path=f"{SHOTS}/record-t2-scheduled.png", full_page=True)
+    desktop.screenshot("record-t2-scheduled")
     assert notify.sent == []
 
     # The worker sends it (and asks Notify for its status in the same pass).
@@ -84,7 +82,7 @@ def test_clinician_schedules_t2_by_text_and_the_parent_answers_from_it(
 
     page.reload()
     expect(panel).to_contain_text("End (T2) link: Text delivered")
-    desktop.page.screenshot(path=f"{SHOTS}/record-text-delivered.png", full_page=True)
+    desktop.screenshot("record-text-delivered")
     fits_a_phone(desktop, "messaging-record", check_accessible=False)
 
     # The parent opens the link from the text on their phone and sends their answers.
@@ -95,7 +93,7 @@ def test_clinician_schedules_t2_by_text_and_the_parent_answers_from_it(
         expect(parent.page.get_by_role("heading", level=1)).to_have_text(
             "Questions about you and your baby"
         )
-        parent.page.screenshot(path=f"{SHOTS}/parent-from-text-phone.png", full_page=True)
+        parent.screenshot("parent-from-text-phone")
         with parent.page.expect_navigation():
             parent.page.get_by_role("button", name="Start now").click()
         response = Response.objects.get(invitation__episode=episode, invitation__timepoint="T2")
@@ -122,5 +120,5 @@ def test_clinician_schedules_t2_by_text_and_the_parent_answers_from_it(
     page.reload()
     expect(panel).to_contain_text("End (T2) link: Text delivered")
     expect(panel).to_contain_text("Reminder: Not needed")
-    desktop.page.screenshot(path=f"{SHOTS}/record-reminders-stopped.png", full_page=True)
+    desktop.screenshot("record-reminders-stopped")
     assert desktop.console_errors == []

@@ -14,13 +14,13 @@ from tests.conftest import make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = "/work/notes/shots/messaging2"
-
 
 def test_a_lead_sets_the_services_reminders(desktop: BrowserPage, service: Service) -> None:
     make_staff(service, "lee", Role.SERVICE_LEAD)
     page = desktop.page
     sign_in(desktop, "lee")
+    # A lead lands on the service outcomes; the settings are reached from staff home.
+    desktop.goto("/staff/")
     with page.expect_navigation():
         page.get_by_role("link", name="Reminder settings").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Reminder settings")
@@ -30,13 +30,13 @@ def test_a_lead_sets_the_services_reminders(desktop: BrowserPage, service: Servi
         "Put the reminder days in order, smallest first, like 3, 7"
     )
     assert_accessible(desktop)
-    page.screenshot(path=f"{SHOTS}/settings-error.png", full_page=True)
+    desktop.screenshot("settings-error")
     page.get_by_label("Reminder days").fill("2, 5")
     page.get_by_label("Send messages from").select_option("10")
     page.get_by_role("button", name="Save reminder settings").click()
     expect(page.locator("main")).to_contain_text("Reminder settings saved.")
     assert_accessible(desktop)
-    page.screenshot(path=f"{SHOTS}/settings-saved.png", full_page=True)
+    desktop.screenshot("settings-saved")
     fits_a_phone(desktop, "messaging-settings")
     chosen = for_service(service)
     assert chosen.days_due == (2, 5) and chosen.send_from_hour == 10

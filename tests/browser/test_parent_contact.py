@@ -15,8 +15,6 @@ from tests.questionnaires import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = "/work/notes/shots/messaging2"
-
 
 def test_a_parent_leaves_their_mobile_on_the_sent_page(
     phone: BrowserPage, service: Service
@@ -35,7 +33,7 @@ def test_a_parent_leaves_their_mobile_on_the_sent_page(
         "Get your next link by text or email (optional)"
     )
     assert_accessible(phone)
-    page.screenshot(path=f"{SHOTS}/sent-contact-offer-phone.png", full_page=True)
+    phone.screenshot("sent-contact-offer-phone")
 
     offer.get_by_label("By text message").check()
     offer.get_by_label("Your mobile number").fill("020 7946 0000")
@@ -44,7 +42,7 @@ def test_a_parent_leaves_their_mobile_on_the_sent_page(
         "Enter a UK mobile number, like 07700 900 982"
     )
     assert_accessible(phone)
-    page.screenshot(path=f"{SHOTS}/sent-contact-error-phone.png", full_page=True)
+    phone.screenshot("sent-contact-error-phone")
     assert not Contact.objects.exists()
 
     offer.get_by_label("By text message").check()
@@ -57,6 +55,6 @@ def test_a_parent_leaves_their_mobile_on_the_sent_page(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
     assert_accessible(phone)
-    page.screenshot(path=f"{SHOTS}/sent-contact-saved-phone.png", full_page=True)
+    phone.screenshot("sent-contact-saved-phone")
     contact = Contact.objects.get(episode=episode)
     assert (contact.mobile, contact.channel) == ("+447911123456", ChannelChoice.TEXT)
