@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import (
     BooleanField,
@@ -206,8 +206,18 @@ class MineFirst:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, window: slice) -> list[Family]:
-        assert isinstance(window, slice), "the caseload is read a page at a time"
+    def __iter__(self) -> Iterator[Family]:
+        return iter(self[0 : len(self)])
+
+    @overload
+    def __getitem__(self, window: int) -> Family: ...
+
+    @overload
+    def __getitem__(self, window: slice) -> list[Family]: ...
+
+    def __getitem__(self, window: int | slice) -> Family | list[Family]:
+        if isinstance(window, int):
+            return self[window : window + 1][0]
         total, mine_count = self._both_counts()
         start, stop = (
             window.start or 0,
@@ -235,7 +245,9 @@ class MineFirst:
                 Prefetch("episodes", queryset=Episode.objects.order_by("-opened_on", "-pk"))
             )
         )
-        return sorted(page, key=lambda family: (not family.is_mine, family.label))
+        return sorted(
+            page, key=lambda family: (not getattr(family, "is_mine", False), family.label)
+        )
 
 
 def caseload_families(user: StaffUser, filters: CaseloadFilters) -> QuerySet[Family] | MineFirst:

@@ -241,10 +241,10 @@ def test_pages_read_along_the_label_index_keep_the_users_own_families_first(
     families = caseload_families(clinician, CaseloadFilters())
     assert isinstance(families, MineFirst)
     sorted_in_sql = [f.pk for f in caseload_queryset(clinician, CaseloadFilters())]
-    paginator = Paginator(families, 3)
+    paginator: Paginator[Family] = Paginator(families, 3)
     assert paginator.count == 11
     paged = [
-        (family.pk, family.is_mine)
+        (family.pk, getattr(family, "is_mine", None))
         for number in paginator.page_range
         for family in paginator.page(number)
     ]
