@@ -3,6 +3,8 @@ the site context processor does no database work on a page that does not show th
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
 from django.template import Engine
 from django.test import RequestFactory
@@ -11,13 +13,13 @@ from django.test import RequestFactory
 def test_production_settings_use_the_cached_template_loader() -> None:
     import portal.settings as production
 
-    config = production.TEMPLATES[0]
+    config: dict[str, Any] = production.TEMPLATES[0]
     assert "loaders" not in config["OPTIONS"], "a custom loaders list must keep the cached loader"
     engine = Engine(
         dirs=[str(path) for path in config["DIRS"]],
-        app_dirs=config["APP_DIRS"],
+        app_dirs=bool(config["APP_DIRS"]),
         debug=production.DEBUG,
-        context_processors=config["OPTIONS"]["context_processors"],
+        context_processors=list(config["OPTIONS"]["context_processors"]),
     )
     assert engine.loaders[0][0] == "django.template.loaders.cached.Loader"
 
