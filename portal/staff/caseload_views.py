@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from portal.security.access import role_required, staff_user
 from portal.staff.family_forms import CaseloadFilterForm
 from questionnaires.roles import CASE_ROLES
-from questionnaires.selectors.caseload import caseload_queryset, caseload_rows
+from questionnaires.selectors.caseload import caseload_families, caseload_rows
 from questionnaires.selectors.messaging import new_answers_since
 from questionnaires.selectors.scope import families_for
 from questionnaires.services import audit, caseload_visits
@@ -27,7 +27,7 @@ FAMILIES_PER_PAGE = 25
 def caseload(request: HttpRequest) -> HttpResponse:
     form = CaseloadFilterForm(request.GET)
     filters = form.filters()
-    families = caseload_queryset(staff_user(request), filters)
+    families = caseload_families(staff_user(request), filters)
     page = Paginator(families, FAMILIES_PER_PAGE).get_page(request.GET.get("page"))
     # Page links keep the search and filters.
     kept = urlencode({key: value for key, value in asdict(filters).items() if value})

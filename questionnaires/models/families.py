@@ -115,6 +115,11 @@ class Episode(models.Model):
 
     class Meta:
         ordering = ["-opened_on"]
+        indexes = [
+            # PERF-6: "is this family the clinician's?" as one index probe per family, so the
+            # caseload can walk families in label order and stop after the page.
+            models.Index(fields=["family", "clinician"], name="episode_family_clinician"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.family} {self.get_programme_display()} from {self.opened_on}"

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import (
     BooleanField,
+    Count,
     Exists,
     ExpressionWrapper,
     OuterRef,
@@ -167,6 +168,95 @@ def caseload_queryset(user: StaffUser, filters: CaseloadFilters) -> QuerySet[Fam
     return families.order_by(*order).prefetch_related(
         Prefetch("episodes", queryset=Episode.objects.order_by("-opened_on", "-pk"))
     )
+
+
+class MineFirst:
+    """The caseload in its default order (the user's own families first, then the rest, each by
+    label) as a sequence `Paginator` can page, without sorting the whole service (PERF-6).
+
+    Ordering by "is mine" made the database work out that flag for every family and sort them
+    all to show 25 (26-55 ms of the page at 20,000 families on SQLite). Here the two parts are
+    read separately, each in the order of the (service, label) unique index, so the database
+    walks the index and stops after the page; "is mine" is one probe of the (family, clinician)
+    index. Queries: a count of both parts, then the page's families (one query, both parts'
+    slices inside it), then their episodes. A label is unique within a service, so label alone
+    is a total order."""
+
+    def __init__(self, families: QuerySet[Family], user: StaffUser) -> None:
+        self._families = families
+        # One probe of the (family, clinician) index per family walked, where an IN list of
+        # the clinician's families is built afresh by every query that uses it.
+        self._mine = Exists(Episode.objects.filter(family=OuterRef("pk"), clinician=user))
+        # Counting the user's own families among all of them: the list of their families
+        # (built once for the query) is cheaper there than one probe per family.
+        self._mine_ids = Episode.objects.filter(clinician=user).values("family_id")
+        self._counts: tuple[int, int] | None = None
+
+    def _both_counts(self) -> tuple[int, int]:
+        if self._counts is None:
+            found = self._families.aggregate(
+                total=Count("pk"), mine=Count("pk", filter=Q(pk__in=self._mine_ids))
+            )
+            self._counts = (found["total"], found["mine"])
+        return self._counts
+
+    def count(self) -> int:
+        return self._both_counts()[0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[Family]:
+        return iter(self[0 : len(self)])
+
+    @overload
+    def __getitem__(self, window: int) -> Family: ...
+
+    @overload
+    def __getitem__(self, window: slice) -> list[Family]: ...
+
+    def __getitem__(self, window: int | slice) -> Family | list[Family]:
+        if isinstance(window, int):
+            return self[window : window + 1][0]
+        total, mine_count = self._both_counts()
+        start, stop = (
+            window.start or 0,
+            min(window.stop if window.stop is not None else total, total),
+        )
+        # Both parts' slices go into the one query that reads the page's families (a LIMIT
+        # inside IN): three queries in all, wherever the page falls.
+        parts = Q(pk__in=[])
+        if start < mine_count:
+            parts |= Q(
+                pk__in=self._families.filter(self._mine)
+                .order_by("label")
+                .values("pk")[start : min(stop, mine_count)]
+            )
+        if stop > mine_count:
+            parts |= Q(
+                pk__in=self._families.exclude(self._mine)
+                .order_by("label")
+                .values("pk")[max(start - mine_count, 0) : stop - mine_count]
+            )
+        page = (
+            Family.objects.filter(parts)
+            .annotate(is_mine=self._mine)
+            .prefetch_related(
+                Prefetch("episodes", queryset=Episode.objects.order_by("-opened_on", "-pk"))
+            )
+        )
+        return sorted(
+            page, key=lambda family: (not getattr(family, "is_mine", False), family.label)
+        )
+
+
+def caseload_families(user: StaffUser, filters: CaseloadFilters) -> QuerySet[Family] | MineFirst:
+    """What the caseload page pages through: `caseload_queryset`, except in the default order,
+    which `MineFirst` reads a page at a time along the label index."""
+    if filters.sort == SORT_ATTENTION:
+        return caseload_queryset(user, filters)
+    families = caseload_queryset(user, filters).order_by().prefetch_related(None)
+    return MineFirst(families, user)
 
 
 def _status_label(episode: Episode | None, sent: set[str]) -> str:

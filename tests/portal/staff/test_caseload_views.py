@@ -216,3 +216,41 @@ def test_needs_attention_filter_and_sort(
     assert "Clear search and filters" in page and "found" in page
     # Bad values are no filter, never a 500 (INJ-3).
     assert set(labels(attention="1; drop", sort="-label")) == set(everyone)
+
+
+def test_pages_read_along_the_label_index_keep_the_users_own_families_first(
+    clinician: StaffUser, colleague: StaffUser
+) -> None:
+    """PERF-6: the default order is read a page at a time (`MineFirst`), never by sorting the
+    whole service; paging across the boundary between the user's own families and the rest
+    gives exactly the order the whole sorted list had, each family once."""
+    from django.core.paginator import Paginator
+
+    from questionnaires.selectors.caseload import (
+        CaseloadFilters,
+        MineFirst,
+        caseload_families,
+        caseload_queryset,
+    )
+
+    service = factories.service_of(clinician)
+    for n in range(5):
+        factories.episode(service, clinician, parent_name=f"Mine {n}")
+    for n in range(6):
+        factories.episode(service, colleague, parent_name=f"Theirs {n}")
+    families = caseload_families(clinician, CaseloadFilters())
+    assert isinstance(families, MineFirst)
+    sorted_in_sql = [f.pk for f in caseload_queryset(clinician, CaseloadFilters())]
+    paginator: Paginator[Family] = Paginator(families, 3)
+    assert paginator.count == 11
+    paged = [
+        (family.pk, getattr(family, "is_mine", None))
+        for number in paginator.page_range
+        for family in paginator.page(number)
+    ]
+    assert [pk for pk, _ in paged] == sorted_in_sql
+    assert [mine for _, mine in paged] == [True] * 5 + [False] * 6
+    # Page 2 straddles the boundary: still three queries (counts, families, episodes).
+    with CaptureQueriesContext(connection) as queries:
+        list(Paginator(caseload_families(clinician, CaseloadFilters()), 3).page(2))
+    assert len(queries) == 3
