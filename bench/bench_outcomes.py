@@ -19,6 +19,7 @@ Run:  .venv/bin/python bench/bench_outcomes.py [N]          (SQLite in a tempora
 
 from __future__ import annotations
 
+import cProfile
 import os
 import random
 import resource
@@ -203,8 +204,17 @@ def signed_in(user: StaffUser) -> Client:
 
 
 def once(client: Client, url: str) -> tuple[float, int]:
+    """One request; with BENCH_PROFILE=DIR set, a cProfile of it is kept in DIR."""
+    profile_dir = os.environ.get("BENCH_PROFILE")
+    profiler = cProfile.Profile() if profile_dir else None
     start = time.perf_counter()
+    if profiler:
+        profiler.enable()
     response = client.get(url)
+    if profiler:
+        profiler.disable()
+        name = url.strip("/").replace("/", "_").replace("?", "_")
+        profiler.dump_stats(os.path.join(str(profile_dir), f"{name}.prof"))
     elapsed = time.perf_counter() - start
     assert response.status_code == 200, response.status_code
     return elapsed, len(response.content)

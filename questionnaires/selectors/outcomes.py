@@ -114,7 +114,7 @@ INVITATION_COLUMNS = [
 SCORE_COLUMNS = [
     "episode_id", "timepoint", "response_id", "submitted_at", "instrument",
     "definition_version", "scoring_version", "zone", "interval", "items_missing",
-    "not_scored_reason",
+    "not_scored_reason", "answer_language", "definition_language",
 ]  # fmt: skip
 LOAF_COLUMNS = ["episode_id", "part", "caregiver", "timepoint", "level"]
 
@@ -235,6 +235,8 @@ def outcome_frames(user: StaffUser, filters: OutcomeFilters) -> OutcomeFrames:
             Cast(_text("interval", "result"), IntegerField()),
             "items_missing",
             _text("not_scored_reason", "result"),
+            "measure__response__language",
+            "language",
             *score_values,
         )  # fmt: skip
     )
@@ -314,6 +316,8 @@ def item_answers(user: StaffUser, filters: OutcomeFilters) -> pd.DataFrame:
             "measure__response_id",
             "measure__instrument__code",
             "measure__instrument__version",
+            "measure__response__language",
+            "measure__instrument__language",
             "item",
             "value",
         )
@@ -324,7 +328,7 @@ def item_answers(user: StaffUser, filters: OutcomeFilters) -> pd.DataFrame:
     frame = _read(
         rows,
         ["family_label", "episode_id", "timepoint", "response_id", "instrument",
-         "definition_version", "item", "value"],
+         "definition_version", "answer_language", "definition_language", "item", "value"],
     )  # fmt: skip
     frame["value"] = frame["value"].fillna("")
     return frame
