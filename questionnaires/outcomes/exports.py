@@ -169,10 +169,9 @@ def wide_table(scores: pd.DataFrame, episodes: pd.DataFrame) -> pd.DataFrame:
             versions, left_on=[f"response_{point}", "instrument"],
             right_on=["response_id", "instrument"], how="left",
         )  # fmt: skip
-        for kind, short in VERSION_KINDS.items():
-            table = merged.pivot(index="episode_id", columns="instrument", values=kind)
-            table.columns = [f"{code}_{short}_{point}" for code in table.columns]
-            version_frames.append(table)
+        table = merged.pivot(index="episode_id", columns="instrument", values=list(VERSION_KINDS))
+        table.columns = [f"{code}_{VERSION_KINDS[kind]}_{point}" for kind, code in table.columns]
+        version_frames.append(table)
     wide = base.set_index("episode_id").join(values)
     for table in version_frames:
         wide = wide.join(table)
