@@ -333,6 +333,10 @@ def _column(name: str, series: pd.Series) -> Column:
             text = values.astype(str).astype(object)
         text[missing] = ""
         return Column(name, True, text, missing)
+    if name in GENERATED:  # the portal's own values: nothing to neutralise, no per-value work
+        missing = series.isna().to_numpy()
+        text = series.to_numpy(dtype=object, na_value="")
+        return Column(name, False, text, missing)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     words = [str(value) for value in uniques]
     if name not in GENERATED:
