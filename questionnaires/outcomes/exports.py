@@ -63,9 +63,7 @@ def _day_text(times: pd.Series) -> pd.Series:
     """UTC dates as YYYY-MM-DD, formatted once per distinct day (not once per row)."""
     days = pd.to_datetime(times, utc=True).dt.floor("D")
     codes, uniques = pd.factorize(days)
-    labels = np.append(
-        np.asarray(pd.DatetimeIndex(uniques).strftime("%Y-%m-%d"), dtype=object), None
-    )
+    labels = np.array([*pd.DatetimeIndex(uniques).strftime("%Y-%m-%d"), None], dtype=object)
     return pd.Series(labels[codes], index=times.index, dtype=object)
 
 

@@ -392,7 +392,7 @@ def test_xlsx_is_a_valid_workbook_with_blank_missing_cells(
 ) -> None:
     """The SpreadsheetML written directly: openpyxl opens it, every sheet is there, missing
     cells are blank (never the word nan) and numbers are numbers."""
-    import openpyxl
+    import openpyxl  # type: ignore[import-untyped]
 
     sign_in(client, lead)
     content = client.get("/staff/outcomes/export.xlsx").content

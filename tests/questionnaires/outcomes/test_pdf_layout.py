@@ -37,7 +37,7 @@ def test_heading_grouped_with_its_table() -> None:
     assert len(kept) == 4
     group = kept[2]
     assert isinstance(group, KeepTogether)
-    assert len(group._content) == 3  # heading, explanation, table
+    assert len(vars(group)["_content"]) == 3  # heading, explanation, table
 
 
 def test_heading_moves_to_the_next_page_with_its_table() -> None:
