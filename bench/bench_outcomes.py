@@ -3,8 +3,11 @@ Fills a throwaway database with 20,000 families, 50,000 episodes and 100,000 res
 and end, ~9% of end answers never sent), 200,000 current scores with realistic JSON (PRFQ and
 MORS-SF for everyone, ASQ:SE-2 zones) and LOAF ratings — bulk_create: this measures reading,
 not writing; answers are not seeded, so the item-level table is empty — then, with a
-signed-in service lead through Django's test client, times:
+signed-in service lead through Django's test client, times (with BENCH_PROFILE=DIR, a
+cProfile of each request is kept in DIR):
 
+* the worker start-up work (`portal/warm_up.py`: loading every view module and pandas,
+  scipy and matplotlib, done once per worker by `portal/wsgi.py`, not in a request),
 * the outcomes page: the first view (which computes the report), then p50/p95 over N
   requests (the report kept until the data change) and its query count,
 * the CSV (zip) export and the XLSX export (one request each),
@@ -248,6 +251,12 @@ def main() -> None:
             f"{ScoreRecord.objects.count():,} scores in {time.perf_counter() - started:.0f} s"
         )
         client = signed_in(lead)
+        # What a gunicorn worker does at start (portal/wsgi.py): imports, not data work.
+        from portal.warm_up import warm_up
+
+        started = time.perf_counter()
+        warm_up()
+        print(f"worker start-up (warm_up) {time.perf_counter() - started:6.1f} s (once per worker)")
         cold = once(client, "/staff/outcomes")[0]
         print(f"outcomes page, first view {cold * 1000:7.0f} ms (computes and keeps the report)")
         for _ in range(WARM_UP):
