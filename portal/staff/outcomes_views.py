@@ -192,7 +192,7 @@ def outcomes_export(request: HttpRequest, file_format: str) -> HttpResponse:
             _("Check the filters on the outcomes page."), status=400, content_type="text/plain"
         )
     filters = form.filters()
-    frames = selector.outcome_frames(user, filters)
+    frames = selector.outcome_frames(user, filters, scores_only=True)
     answers = selector.item_answers(user, filters)
     tables = exports.build_tables(frames.scores, frames.episodes, answers)
     content_type, suffix, write = FORMATS[file_format]

@@ -185,19 +185,28 @@ PAIR_COLUMNS = [
 def pair_scores(scores: pd.DataFrame) -> pd.DataFrame:
     """One T1 and one T2 score per episode, instrument and subscale, where both exist: the
     episode's chosen baseline (else its first sent T1) against its last sent T2. Only the same
-    questionnaire pairs with itself, so a P-PRFQ is never differenced against a PRFQ."""
+    questionnaire pairs with itself, so a P-PRFQ is never differenced against a PRFQ, and only
+    in the same definition language (an English start never against a Portuguese end)."""
     if scores.empty:
         return pd.DataFrame(columns=PAIR_COLUMNS)
     keys = ["episode_id", "instrument", "subscale"]
     scored = scores[scores["score"].notna()]
+    if "definition_language" not in scored.columns:
+        scored = scored.assign(definition_language="en")
+    # Comparable versions only: the end score must come from a definition in the same
+    # language as the start's (a translation is its own definition version, issue 16). The
+    # start is chosen first; the end is the last sent one in that language.
+    comparable = [*keys, "definition_language"]
     t1 = scored[scored["timepoint"] == "T1"].sort_values(
         ["baseline", "submitted_at"], ascending=[False, True]
     )
     t1 = t1.drop_duplicates(keys, keep="first")
     t2 = scored[scored["timepoint"] == "T2"].sort_values("submitted_at")
-    t2 = t2.drop_duplicates(keys, keep="last")
+    t2 = t2.drop_duplicates(comparable, keep="last")
     kept = ["score", "zone", "interval", "response_id"]
-    pairs = t1[keys + kept].merge(t2[keys + kept], on=keys, suffixes=("_t1", "_t2"))
+    pairs = t1[comparable + kept].merge(
+        t2[comparable + kept], on=comparable, suffixes=("_t1", "_t2")
+    )
     pairs = pairs.rename(
         columns={
             "score_t1": "t1",

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image, Spacer
+from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer
 
 from questionnaires.outcomes import charts
 from questionnaires.outcomes.report import OutcomesReport
@@ -31,6 +31,36 @@ def _chart(chart: charts.Chart | None, width_mm: float = 150) -> list[Flowable]:
     ratio = image.imageHeight / image.imageWidth
     image.drawWidth, image.drawHeight = width_mm * mm, width_mm * mm * ratio
     return [image, p(chart.alt, "small")]
+
+
+HEADINGS = frozenset({"h2", "h3"})
+
+
+def _is_heading(flowable: Flowable) -> bool:
+    return isinstance(flowable, Paragraph) and flowable.style.name in HEADINGS
+
+
+def keep_headings_with_tables(story: list[Flowable]) -> list[Flowable]:
+    """A heading never stands alone at a page foot: each heading is kept together with what
+    follows it up to and including its first table or chart (short lines of text between
+    them come along). A block taller than a page still splits, as KeepTogether does."""
+    kept: list[Flowable] = []
+    index = 0
+    while index < len(story):
+        flowable = story[index]
+        if not _is_heading(flowable):
+            kept.append(flowable)
+            index += 1
+            continue
+        block = [flowable]
+        index += 1
+        while index < len(story) and not _is_heading(story[index]):
+            block.append(story[index])
+            index += 1
+            if not isinstance(block[-1], Paragraph | Spacer):
+                break  # the table or chart the heading introduces
+        kept.append(KeepTogether(block))
+    return kept
 
 
 def outcomes_pdf(
@@ -256,5 +286,5 @@ def outcomes_pdf(
     story.append(p(_("Definition and scoring versions"), "h2"))
     for version in report.versions or [_("No scores in this selection.")]:
         story.append(p(version, "small"))
-    build(document, story)
+    build(document, keep_headings_with_tables(story))
     return buffer.getvalue()

@@ -114,7 +114,7 @@ INVITATION_COLUMNS = [
 SCORE_COLUMNS = [
     "episode_id", "timepoint", "response_id", "submitted_at", "instrument",
     "definition_version", "scoring_version", "zone", "interval", "items_missing",
-    "not_scored_reason",
+    "not_scored_reason", "answer_language", "definition_language",
 ]  # fmt: skip
 LOAF_COLUMNS = ["episode_id", "part", "caregiver", "timepoint", "level"]
 
@@ -164,8 +164,11 @@ def _numbers(frame: pd.DataFrame, numeric: Sequence[str]) -> pd.DataFrame:
     return frame
 
 
-def outcome_frames(user: StaffUser, filters: OutcomeFilters) -> OutcomeFrames:
-    """Four queries, whatever the size of the service."""
+def outcome_frames(
+    user: StaffUser, filters: OutcomeFilters, scores_only: bool = False
+) -> OutcomeFrames:
+    """Four queries, whatever the size of the service. `scores_only` (the exports): the
+    episodes and scores only — the links and LOAF ratings are left empty, unread."""
     episodes = scoped_episodes(user, filters)
     episode_rows = (
         episodes.values_list(
@@ -235,6 +238,8 @@ def outcome_frames(user: StaffUser, filters: OutcomeFilters) -> OutcomeFrames:
             Cast(_text("interval", "result"), IntegerField()),
             "items_missing",
             _text("not_scored_reason", "result"),
+            "measure__response__language",
+            "language",
             *score_values,
         )  # fmt: skip
     )
@@ -244,16 +249,25 @@ def outcome_frames(user: StaffUser, filters: OutcomeFilters) -> OutcomeFrames:
     episode_frame = _read(episode_rows, EPISODE_COLUMNS, ("clinician_id", "imd_decile"))
     episode_frame["pregnant_at_referral"] = episode_frame["pregnant_at_referral"].map(_BOOLEAN)
     episode_frame["referral_source"] = episode_frame["referral_source"].fillna("")
-    invitation_frame = _read(invitation_rows, INVITATION_COLUMNS)
-    for name in ("issued_at", "submitted_at"):
-        invitation_frame[name] = pd.to_datetime(invitation_frame[name], utc=True, format="ISO8601")
+    if scores_only:
+        invitation_frame = pd.DataFrame(columns=INVITATION_COLUMNS)
+    else:
+        invitation_frame = _read(invitation_rows, INVITATION_COLUMNS)
+        for name in ("issued_at", "submitted_at"):
+            invitation_frame[name] = pd.to_datetime(
+                invitation_frame[name], utc=True, format="ISO8601"
+            )
     wide = _read(
         score_rows,
         SCORE_COLUMNS + list(score_values),
         ("interval", "items_missing", *score_values),
     )
     wide["submitted_at"] = pd.to_datetime(wide["submitted_at"], utc=True, format="ISO8601")
-    loaf = _read(loaf_rows, LOAF_COLUMNS, ("level",))
+    loaf = (
+        pd.DataFrame(columns=LOAF_COLUMNS)
+        if scores_only
+        else _read(loaf_rows, LOAF_COLUMNS, ("level",))
+    )
     loaf["caregiver"] = loaf["caregiver"].fillna("")
     return OutcomeFrames(
         episodes=episode_frame,
@@ -314,6 +328,8 @@ def item_answers(user: StaffUser, filters: OutcomeFilters) -> pd.DataFrame:
             "measure__response_id",
             "measure__instrument__code",
             "measure__instrument__version",
+            "measure__response__language",
+            "measure__instrument__language",
             "item",
             "value",
         )
@@ -324,7 +340,7 @@ def item_answers(user: StaffUser, filters: OutcomeFilters) -> pd.DataFrame:
     frame = _read(
         rows,
         ["family_label", "episode_id", "timepoint", "response_id", "instrument",
-         "definition_version", "item", "value"],
+         "definition_version", "answer_language", "definition_language", "item", "value"],
     )  # fmt: skip
     frame["value"] = frame["value"].fillna("")
     return frame

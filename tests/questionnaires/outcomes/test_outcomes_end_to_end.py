@@ -20,7 +20,14 @@ from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 from scipy import stats
 
-from questionnaires.models import AuditEvent, ScoreRecord, Service, StaffUser, Timepoint
+from questionnaires.models import (
+    AuditEvent,
+    Response,
+    ScoreRecord,
+    Service,
+    StaffUser,
+    Timepoint,
+)
 from questionnaires.roles import Role
 from questionnaires.services import families as family_services
 from questionnaires.services import reach
@@ -329,3 +336,74 @@ def test_staff_record_referral_details_on_the_family(
     assert (family.referral_source, family.pregnant_at_referral, family.imd_decile) == (
         "gp", True, 2,
     )  # fmt: skip
+
+
+def test_exports_carry_answer_and_definition_languages(
+    client: Client, lead: StaffUser, data: None
+) -> None:
+    """Issue 16: a translated questionnaire is its own definition version. Every export names
+    the answer language and the definition language (with dictionary rows), and a start
+    scored in English never pairs with an end scored in another language."""
+    sign_in(client, lead)
+    files = _zip(client.get("/staff/outcomes/export.csv").content)
+    wide_before = pd.read_csv(io.BytesIO(files["outcomes_wide.csv"]))
+    # One family's end answers scored with a Portuguese definition version (set-up shortcut).
+    episode_id = wide_before["episode_id"].iloc[0]
+    records = ScoreRecord.objects.filter(
+        is_current=True,
+        measure__response__invitation__episode_id=episode_id,
+        measure__response__invitation__timepoint=Timepoint.T2,
+    )
+    assert records.update(language="pt") >= 2
+    Response.objects.filter(
+        invitation__episode_id=episode_id, invitation__timepoint=Timepoint.T2
+    ).update(language="pt")
+    files = _zip(client.get("/staff/outcomes/export.csv").content)
+    long = pd.read_csv(io.BytesIO(files["outcomes_long.csv"]), keep_default_na=False)
+    wide = pd.read_csv(io.BytesIO(files["outcomes_wide.csv"]))
+    items = pd.read_csv(io.BytesIO(files["outcomes_items.csv"]), keep_default_na=False)
+    dictionary = pd.read_csv(io.BytesIO(files["outcomes_data_dictionary.csv"]))
+    for frame in (long, items):
+        assert {"answer_language", "definition_language"} <= set(frame.columns)
+    mine = long[long["episode_id"] == episode_id]
+    assert set(mine[mine["timepoint"] == "T2"]["definition_language"]) == {"pt"}
+    assert set(mine[mine["timepoint"] == "T2"]["answer_language"]) == {"pt"}
+    assert set(mine[mine["timepoint"] == "T1"]["definition_language"]) == {"en"}
+    assert set(long[long["episode_id"] != episode_id]["definition_language"]) == {"en"}
+    # The episode no longer pairs: its T1 (English) and T2 (Portuguese) are not comparable.
+    assert len(wide) == len(wide_before) - 1
+    assert episode_id not in set(wide["episode_id"])
+    assert {"mors_sf_definition_language_t1", "mors_sf_answer_language_t2"} <= set(wide.columns)
+    described = dictionary.set_index(["table", "column"])["description"]
+    for table in ("long", "items"):
+        assert "language" in described[(table, "definition_language")].lower()
+        assert "answered" in described[(table, "answer_language")].lower()
+    # The page's paired n drops by one as well (scipy on the English pairs only).
+    page = client.get("/staff/outcomes").content.decode()
+    shown = page_stats(page, "MORS-SF Warmth")
+    assert shown["n"] == str(len(wide)) == "11"
+    d = wide["mors_sf_warmth_diff"].to_numpy(float)
+    assert shown["t_p"] == p_words(stats.ttest_rel(d, np.zeros(len(d))).pvalue)
+    assert shown["cohen_d"] == f"{d.mean() / d.std(ddof=1):.2f}"
+
+
+def test_xlsx_is_a_valid_workbook_with_blank_missing_cells(
+    client: Client, lead: StaffUser, data: None
+) -> None:
+    """The SpreadsheetML written directly: openpyxl opens it, every sheet is there, missing
+    cells are blank (never the word nan) and numbers are numbers."""
+    import openpyxl  # type: ignore[import-untyped]
+
+    sign_in(client, lead)
+    content = client.get("/staff/outcomes/export.xlsx").content
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    assert book.sheetnames == ["long", "wide", "items", "data_dictionary"]
+    rows = list(book["long"].iter_rows(values_only=True))
+    header = rows[0]
+    assert "definition_language" in header and "answer_language" in header
+    score = header.index("score")
+    interval = header.index("asq_interval")
+    assert all(isinstance(row[score], int | float) for row in rows[1:] if row[score] is not None)
+    instrument = header.index("instrument")
+    assert all(row[interval] is None for row in rows[1:] if row[instrument] != "asq_se2")
+    assert not any(cell == "nan" for row in rows for cell in row)

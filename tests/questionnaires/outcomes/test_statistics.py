@@ -146,6 +146,25 @@ def test_chosen_baseline_wins_over_the_first_start() -> None:
     assert pairs.set_index("episode_id").loc["e1", "t1"] == 10.0
 
 
+def test_only_the_same_definition_language_pairs() -> None:
+    """A translation is its own definition version (issue 16): an English start pairs only
+    with an English end — a later Portuguese end is passed over, and a start with no end in
+    its language has no pair. Frames without the column (older callers) count as English."""
+    frame = scores_frame().assign(definition_language="en")
+    later_pt = frame[(frame["episode_id"] == "e1") & (frame["timepoint"] == "T2")].assign(
+        response_id="e1T2pt", submitted_at=pd.Timestamp("2026-04-01", tz="UTC"), score=40.0,
+        definition_language="pt",
+    )  # fmt: skip
+    frame = pd.concat([frame, later_pt])
+    only_pt = (frame["episode_id"] == "e3") & (frame["timepoint"] == "T2")
+    frame.loc[only_pt, "definition_language"] = "pt"
+    pairs = st.pair_scores(frame).set_index("episode_id")
+    assert sorted(pairs.index) == ["e1", "e5"]
+    assert pairs.loc["e1", "t2"] == 24.0 and pairs.loc["e1", "response_t2"] == "e1T2"
+    plain = st.pair_scores(scores_frame().drop(columns=[], errors="ignore"))
+    assert sorted(plain["episode_id"]) == ["e1", "e3", "e5"]
+
+
 def test_reliable_change_only_where_configured() -> None:
     pairs = pd.DataFrame(
         {
