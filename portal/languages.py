@@ -16,21 +16,40 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import trans_real
 
-from questionnaires import languages
-
 # The languages and their review rules live in the domain (questionnaires/languages.py), so
 # that the worker's texts and emails follow the same rules as the pages; named here as well for
 # the web layer.
-ENGLISH = languages.ENGLISH
-LANGUAGES = languages.LANGUAGES
-DJANGO_LANGUAGES = languages.DJANGO_LANGUAGES
-Language = languages.Language
-approved_codes = languages.approved_codes
-is_available = languages.is_available
-is_demo_translation = languages.is_demo_translation
-available = languages.available
-clean = languages.clean
-english_name = languages.english_name
+from questionnaires.languages import (
+    DJANGO_LANGUAGES,
+    ENGLISH,
+    LANGUAGES,
+    Language,
+    approved_codes,
+    available,
+    clean,
+    english_name,
+    is_available,
+    is_demo_translation,
+)
+
+__all__ = [
+    "DJANGO_LANGUAGES",
+    "ENGLISH",
+    "LANGUAGES",
+    "Language",
+    "LanguageMiddleware",
+    "activate",
+    "approved_codes",
+    "available",
+    "choose",
+    "clean",
+    "current",
+    "english_name",
+    "from_accept_language",
+    "is_available",
+    "is_demo_translation",
+    "remember",
+]
 
 # Session key for the parent's (or a staff member's) explicit choice.
 SESSION_KEY = "interface_language"

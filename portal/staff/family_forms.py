@@ -5,13 +5,12 @@ from a form field (AZ-4)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nhs_number
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from portal.date_input import DateInputField
@@ -24,16 +23,18 @@ from questionnaires.services import loaf_ratings
 from questionnaires.statuses import CaseStatus
 from scoring import loaf as scoring_loaf
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
 LABEL_TAKEN = _("A family in your service already has this label. Enter a different label")
 MAX_WEEKS_PREMATURE = baby_dates.MAX_WEEKS_PREMATURE
-StrOrPromise = str | Promise
 
 
 NHS_NUMBER_INVALID = _("Enter a valid 10-digit NHS number, like 943 476 5919")
 WEEKS_PREMATURE_INVALID = _("Enter weeks premature as a whole number from 0 to 20")
 
 
-def weeks_premature_field(help_text: StrOrPromise) -> forms.IntegerField:
+def weeks_premature_field(help_text: str | _StrPromise) -> forms.IntegerField:
     """Weeks premature, 0 to MAX_WEEKS_PREMATURE, empty meaning 0: one definition for the
     registration form and the birth form (each says it in its own help text)."""
     return forms.IntegerField(
