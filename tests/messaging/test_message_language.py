@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import LazySettings
-from django.core.management import call_command
 from django.utils import timezone
 
 from questionnaires.models import ChannelChoice, Episode, Service, StaffUser, Timepoint
@@ -66,7 +65,7 @@ def test_a_portuguese_family_gets_the_portuguese_text_through_the_worker(
     with time_machine.travel(at(start, 10), tick=True):
         episode = family_speaking(service, clinician, "pt", ChannelChoice.TEXT)
         outbox.schedule_t2(episode, start, actor=clinician)  # the end link keeps the language
-        call_command("run_worker", "--once", "--name", "w1")
+        outbox.run_once("w1")  # one pass of `manage.py run_worker`
     assert len(notify_in_portuguese.sent) == 1
     sms = notify_in_portuguese.sent[0]
     assert sms["to"] == E164 and sms["template_id"] == PT_SMS
@@ -78,7 +77,7 @@ def test_a_portuguese_family_gets_the_portuguese_text_through_the_worker(
     assert "((" not in sms["body"]
     # The reminder goes in Portuguese too.
     with time_machine.travel(at(start + timedelta(days=3), 10, 5), tick=True):
-        call_command("run_worker", "--once", "--name", "w1")
+        outbox.run_once("w1")  # one pass of `manage.py run_worker`
     assert [n["template_id"] for n in notify_in_portuguese.sent] == [PT_SMS, PT_SMS_REMINDER]
     reminder = notify_in_portuguese.sent[1]
     link = reminder["personalisation"]["link"]
@@ -98,7 +97,7 @@ def test_an_unapproved_language_outside_demo_mode_gets_the_english_text(
     with time_machine.travel(at(start, 10), tick=True):
         episode = family_speaking(service, clinician, "pt", ChannelChoice.TEXT)
         outbox.schedule_t2(episode, start, actor=clinician)
-        call_command("run_worker", "--once", "--name", "w1")
+        outbox.run_once("w1")  # one pass of `manage.py run_worker`
     sms = notify_in_portuguese.sent[0]
     assert sms["template_id"] == settings.NOTIFY_TEMPLATES["sms_invitation"]
     assert sms["body"].startswith(f"Hello from {service.name}.")
