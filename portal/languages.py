@@ -1,8 +1,6 @@
-"""The one place that says which interface languages the portal offers (I18N-1 … I18N-9).
-
-Each language has a direction and a review status. A catalogue that a qualified translator has
-not reviewed is usable only in demo mode (labelled "Demo translation, not reviewed") until a
-service lists it in the setting ``APPROVED_INTERFACE_LANGUAGES``. English is always available.
+"""The interface language of each request (I18N-1 … I18N-9). Which languages exist and which
+may be used now (review status, demo mode, APPROVED_INTERFACE_LANGUAGES) is said once, in
+questionnaires/languages.py.
 
 The middleware picks the language for each request: the parent's explicit choice (kept in the
 session and on their response) → the language staff set on the invitation (applied when the
@@ -12,79 +10,49 @@ code falls back to English, never an error (I18N-8)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import trans_real
 
-ENGLISH = "en"
+# The languages and their review rules live in the domain (questionnaires/languages.py), so
+# that the worker's texts and emails follow the same rules as the pages; named here as well for
+# the web layer.
+from questionnaires.languages import (
+    DJANGO_LANGUAGES,
+    ENGLISH,
+    LANGUAGES,
+    Language,
+    approved_codes,
+    available,
+    clean,
+    english_name,
+    is_available,
+    is_demo_translation,
+)
+
+__all__ = [
+    "DJANGO_LANGUAGES",
+    "ENGLISH",
+    "LANGUAGES",
+    "Language",
+    "LanguageMiddleware",
+    "activate",
+    "approved_codes",
+    "available",
+    "choose",
+    "clean",
+    "current",
+    "english_name",
+    "from_accept_language",
+    "is_available",
+    "is_demo_translation",
+    "remember",
+]
+
 # Session key for the parent's (or a staff member's) explicit choice.
 SESSION_KEY = "interface_language"
-
-
-@dataclass(frozen=True)
-class Language:
-    code: str  # what we store (Response.language, Invitation.language)
-    django_code: str  # what Django activates (a code in settings.LANGUAGES)
-    name: str  # in the language itself, as the toggle shows it
-    english_name: str  # for staff pages and exports
-    rtl: bool
-    reviewed: bool  # reviewed by a qualified translator
-
-
-LANGUAGES: dict[str, Language] = {
-    "en": Language("en", "en-gb", "English", "English", rtl=False, reviewed=True),
-    "pt": Language("pt", "pt", "Português", "Portuguese", rtl=False, reviewed=False),
-    "ar": Language("ar", "ar", "العربية", "Arabic", rtl=True, reviewed=False),
-}
-
-# For settings.LANGUAGES (Django's catalogue lookup and get_language_info).
-DJANGO_LANGUAGES = [(lang.django_code, lang.english_name) for lang in LANGUAGES.values()]
-
-
-def approved_codes() -> frozenset[str]:
-    return frozenset(getattr(settings, "APPROVED_INTERFACE_LANGUAGES", ()) or ())
-
-
-def is_available(code: str | None) -> bool:
-    """Whether the interface may be shown in this language now."""
-    language = LANGUAGES.get(code or "")
-    if language is None:
-        return False
-    if language.code == ENGLISH or language.code in approved_codes():
-        return True
-    return bool(settings.DEMO_MODE)
-
-
-def is_demo_translation(code: str) -> bool:
-    """An unreviewed catalogue in use (demo mode only): label it so."""
-    language = LANGUAGES.get(code)
-    return (
-        language is not None
-        and language.code != ENGLISH
-        and not language.reviewed
-        and language.code not in approved_codes()
-    )
-
-
-def available() -> list[Language]:
-    return [lang for lang in LANGUAGES.values() if is_available(lang.code)]
-
-
-def clean(code: str | None) -> str:
-    """A code we can show, or English (I18N-8: bad input falls back, no error)."""
-    code = (code or "").strip().lower()
-    if code in ("en-gb", "en-us"):
-        code = ENGLISH
-    return code if is_available(code) else ENGLISH
-
-
-def english_name(code: str) -> str:
-    language = LANGUAGES.get(code)
-    return language.english_name if language else code
 
 
 def from_accept_language(header: str) -> str:

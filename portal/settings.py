@@ -427,3 +427,16 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("portal.context_processors.
 # The service's own goal for the paired-score rate (finished episodes with both a start and an
 # end score), as a fraction; NHS Talking Therapies reaches 0.98 by scoring every session.
 OUTCOMES_PAIRED_GOAL = float(os.environ.get("OUTCOMES_PAIRED_GOAL", "0.9"))
+
+# --- Messages in the family's language (issue 16, MSG-8) ---------------------------------------
+# Invitations and reminders are composed in the invitation's language when its catalogue may be
+# used (the rules above). Notify keeps each template's own words: a service that has made a
+# template in another language names it NOTIFY_TEMPLATE_<NAME>_<LANG> (for example
+# NOTIFY_TEMPLATE_SMS_INVITATION_PT); without one the English template is used.
+from questionnaires.languages import LANGUAGES as _message_languages  # noqa: E402
+
+for _template in list(NOTIFY_TEMPLATES):
+    for _code in _message_languages:
+        _variable = f"NOTIFY_TEMPLATE_{_template.upper()}_{_code.upper()}"
+        if os.environ.get(_variable):
+            NOTIFY_TEMPLATES[f"{_template}_{_code}"] = os.environ[_variable]

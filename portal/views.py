@@ -1,3 +1,4 @@
+import logging
 import sys
 
 from django.db import InterfaceError, OperationalError, connection
@@ -7,6 +8,39 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from portal.security import audit_context
+
+logger = logging.getLogger(__name__)
+
+# I18N-8: the error pages are translated, but a page about an error must never fail itself:
+# if rendering (a template, a catalogue) goes wrong, these plain English pages are sent instead.
+FALLBACK_500 = (
+    '<!DOCTYPE html>\n<html lang="en-GB">\n<head><meta charset="utf-8">'
+    "<title>Something went wrong</title>\n"
+    '<meta name="viewport" content="width=device-width, initial-scale=1"></head>\n<body>\n<main>\n'
+    "<h1>Something went wrong on our side</h1>\n"
+    "<p>Try again in a few minutes. Anything you already saved is still there.</p>\n"
+    "</main>\n</body>\n</html>\n"
+)
+FALLBACK_503 = (
+    '<!DOCTYPE html>\n<html lang="en-GB">\n<head><meta charset="utf-8">'
+    "<title>Please try again</title>\n"
+    '<meta name="viewport" content="width=device-width, initial-scale=1"></head>\n<body>\n<main>\n'
+    "<h1>Please try again in a moment</h1>\n"
+    "<p>We could not save or show this page just now. Go back and press the button again, or "
+    "reload this page, in a few seconds.</p>\n"
+    "<p>Everything you already saved is still there.</p>\n"
+    "</main>\n</body>\n</html>\n"
+)
+
+
+def _error_page(template: str, fallback: str) -> str:
+    """The page in the request's language, rendered without the request (nothing on it needs
+    the database or the session); the plain English page if that fails for any reason."""
+    try:
+        return render_to_string(template)
+    except Exception:  # noqa: BLE001 - an error page must always be sent
+        logger.exception("The error page %s could not be rendered", template)
+        return fallback
 
 
 @require_GET
@@ -50,10 +84,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
         # PERF-4: the database is restarting or out of reach: a "try again" page (503, retry
         # soon) rather than an error. Rendered without the request, so nothing on it needs the
         # database (the user, the session).
-        unavailable = HttpResponse(render_to_string("pages/503.html"), status=503)
+        unavailable = HttpResponse(_error_page("pages/503.html", FALLBACK_503), status=503)
         unavailable["Retry-After"] = "5"
         return unavailable
-    return render(request, "pages/500.html", status=500)
+    return HttpResponse(_error_page("pages/500.html", FALLBACK_500), status=500)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -1,16 +1,14 @@
 """Names of the languages a response or a definition version can be in, for staff pages and
-exports (I18N-2). The web layer's portal/languages.py says which the interface offers."""
+exports (I18N-2). questionnaires/languages.py says which languages exist and which may be used."""
 
 from __future__ import annotations
 
-ENGLISH = "en"
+from questionnaires.languages import ENGLISH, LANGUAGES
+
+__all__ = ["ENGLISH", "LANGUAGE_NAMES", "language_name"]
 
 # In English, as staff and evaluators read them.
-LANGUAGE_NAMES = {
-    "en": "English",
-    "pt": "Portuguese",
-    "ar": "Arabic",
-}
+LANGUAGE_NAMES = {code: language.english_name for code, language in LANGUAGES.items()}
 
 
 def language_name(code: str) -> str:

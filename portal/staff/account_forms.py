@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.utils.translation import gettext_lazy as _
 
 
 class StaffLoginForm(AuthenticationForm):
     # AUTH-4: one generic message whatever was wrong, so it tells an attacker nothing.
     error_messages = {
-        "invalid_login": "The username or password is not right. Check them and try again.",
-        "inactive": "The username or password is not right. Check them and try again.",
+        "invalid_login": _("The username or password is not right. Check them and try again."),
+        "inactive": _("The username or password is not right. Check them and try again."),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -22,15 +23,15 @@ class StaffLoginForm(AuthenticationForm):
         self.fields["password"].widget.attrs.update(
             {"class": "nhsuk-input", "autocomplete": "current-password"}
         )
-        self.fields["username"].error_messages["required"] = "Enter your username"
-        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.fields["username"].error_messages["required"] = _("Enter your username")
+        self.fields["password"].error_messages["required"] = _("Enter your password")
 
 
 class StaffPasswordChangeForm(PasswordChangeForm):
     error_messages = {
         **PasswordChangeForm.error_messages,
-        "password_incorrect": "Your current password is not right. Enter it again.",
-        "password_mismatch": "The two new passwords are not the same. Enter them again.",
+        "password_incorrect": _("Your current password is not right. Enter it again."),
+        "password_mismatch": _("The two new passwords are not the same. Enter them again."),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -43,6 +44,6 @@ class StaffPasswordChangeForm(PasswordChangeForm):
             self.fields[name].widget.attrs.update(
                 {"class": "nhsuk-input", "autocomplete": autocomplete}
             )
-        self.fields["old_password"].error_messages["required"] = "Enter your current password"
-        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
-        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+        self.fields["old_password"].error_messages["required"] = _("Enter your current password")
+        self.fields["new_password1"].error_messages["required"] = _("Enter a new password")
+        self.fields["new_password2"].error_messages["required"] = _("Enter the new password again")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from portal.date_input import DateInputField
 from questionnaires.models import Service, StaffUser
@@ -18,37 +19,37 @@ from questionnaires.selectors.audit_trail import (
     staff_of,
 )
 
-NO_SUCH_FAMILY = "No family in your service has this label. Check the label"
+NO_SUCH_FAMILY = _("No family in your service has this label. Check the label")
 
 
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        suffix = "" if obj.is_active else " (deactivated)"
+        suffix = "" if obj.is_active else _(" (deactivated)")
         return f"{obj.display_name} ({obj.get_username()}){suffix}"
 
 
 class AuditFilterForm(forms.Form):
     user = StaffChoiceField(
-        label="Member of staff",
+        label=_("Member of staff"),
         queryset=StaffUser.objects.none(),
         required=False,
-        empty_label="Anyone",
-        error_messages={"invalid_choice": "Select a member of staff from the list"},
+        empty_label=_("Anyone"),
+        error_messages={"invalid_choice": _("Select a member of staff from the list")},
     )
     family = forms.CharField(
-        label="Family label",
-        help_text="For example, RV-0042.",
+        label=_("Family label"),
+        help_text=_("For example, RV-0042."),
         required=False,
         max_length=40,
-        error_messages={"max_length": "Family label must be 40 characters or fewer"},
+        error_messages={"max_length": _("Family label must be 40 characters or fewer")},
     )
     action = forms.ChoiceField(
-        label="What happened",
+        label=_("What happened"),
         required=False,
-        error_messages={"invalid_choice": "Select what happened from the list"},
+        error_messages={"invalid_choice": _("Select what happened from the list")},
     )
-    since = DateInputField(label="From", help_text="For example, 1 12 2026.")
-    until = DateInputField(label="To", help_text="For example, 31 12 2026.")
+    since = DateInputField(label=_("From"), help_text=_("For example, 1 12 2026."))
+    until = DateInputField(label=_("To"), help_text=_("For example, 31 12 2026."))
 
     def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -78,7 +79,7 @@ class AuditFilterForm(forms.Form):
         cleaned = super().clean() or {}
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and until < since:
-            self.add_error("until", "The ‘To’ date must be the same as or after the ‘From’ date")
+            self.add_error("until", _("The ‘To’ date must be the same as or after the ‘From’ date"))
         return cleaned
 
     def filters(self) -> AuditFilters:

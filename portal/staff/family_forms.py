@@ -5,12 +5,13 @@ from a form field (AZ-4)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nhs_number
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal.date_input import DateInputField
 from portal.languages import LANGUAGES
@@ -22,19 +23,22 @@ from questionnaires.services import loaf_ratings
 from questionnaires.statuses import CaseStatus
 from scoring import loaf as scoring_loaf
 
-LABEL_TAKEN = "A family in your service already has this label. Enter a different label"
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+LABEL_TAKEN = _("A family in your service already has this label. Enter a different label")
 MAX_WEEKS_PREMATURE = baby_dates.MAX_WEEKS_PREMATURE
 
 
-NHS_NUMBER_INVALID = "Enter a valid 10-digit NHS number, like 943 476 5919"
-WEEKS_PREMATURE_INVALID = "Enter weeks premature as a whole number from 0 to 20"
+NHS_NUMBER_INVALID = _("Enter a valid 10-digit NHS number, like 943 476 5919")
+WEEKS_PREMATURE_INVALID = _("Enter weeks premature as a whole number from 0 to 20")
 
 
-def weeks_premature_field(help_text: str) -> forms.IntegerField:
+def weeks_premature_field(help_text: str | _StrPromise) -> forms.IntegerField:
     """Weeks premature, 0 to MAX_WEEKS_PREMATURE, empty meaning 0: one definition for the
     registration form and the birth form (each says it in its own help text)."""
     return forms.IntegerField(
-        label="Weeks premature",
+        label=_("Weeks premature"),
         help_text=help_text,
         required=False,
         min_value=0,
@@ -51,60 +55,64 @@ class FamilyForm(forms.Form):
     given by the view, never a form field (AZ-4)."""
 
     label = forms.CharField(
-        label="Family label",
-        help_text="A made-up reference, such as RV-0042. Do not use names.",
+        label=_("Family label"),
+        help_text=_("A made-up reference, such as RV-0042. Do not use names."),
         max_length=40,
         error_messages={
-            "required": "Enter a family label",
-            "max_length": "Family label must be 40 characters or fewer",
+            "required": _("Enter a family label"),
+            "max_length": _("Family label must be 40 characters or fewer"),
         },
     )
     parent_name = forms.CharField(
-        label="Parent's first name or nickname",
-        help_text="What the parent likes to be called. First name only.",
+        label=_("Parent's first name or nickname"),
+        help_text=_("What the parent likes to be called. First name only."),
         max_length=60,
         error_messages={
-            "required": "Enter the parent's first name or nickname",
-            "max_length": "First name or nickname must be 60 characters or fewer",
+            "required": _("Enter the parent's first name or nickname"),
+            "max_length": _("First name or nickname must be 60 characters or fewer"),
         },
     )
     relationship = forms.ChoiceField(
-        label="Relationship to the baby",
+        label=_("Relationship to the baby"),
         choices=Relationship.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select the parent's relationship to the baby",
-            "invalid_choice": "Select the parent's relationship to the baby",
+            "required": _("Select the parent's relationship to the baby"),
+            "invalid_choice": _("Select the parent's relationship to the baby"),
         },
     )
     infant_dob = DateInputField(
-        label="Baby's date of birth",
-        help_text="For example, 15 3 2026. Leave this empty if the baby is not born yet.",
+        label=_("Baby's date of birth"),
+        help_text=_("For example, 15 3 2026. Leave this empty if the baby is not born yet."),
     )
     due_date = DateInputField(
-        label="Due date",
-        help_text="Only if the baby is not born yet. For example, 27 9 2026.",
+        label=_("Due date"),
+        help_text=_("Only if the baby is not born yet. For example, 27 9 2026."),
     )
     weeks_premature = weeks_premature_field(
-        "How many weeks before the due date the baby was born. Enter 0 if the baby "
-        "was not premature or is not born yet."
+        _(
+            "How many weeks before the due date the baby was born. Enter 0 if the baby "
+            "was not premature or is not born yet."
+        )
     )
     nhs_number = forms.CharField(
-        label="NHS number (optional)",
-        help_text="The baby's or parent's 10-digit NHS number, if the trust's record uses it. "
-        "It is shown to clinicians and leads only, and used to file results in the patient "
-        "record.",
+        label=_("NHS number (optional)"),
+        help_text=_(
+            "The baby's or parent's 10-digit NHS number, if the trust's record uses it. "
+            "It is shown to clinicians and leads only, and used to file results in the patient "
+            "record."
+        ),
         required=False,
         max_length=20,
         error_messages={"max_length": NHS_NUMBER_INVALID},
     )
     programme = forms.ChoiceField(
-        label="Programme",
+        label=_("Programme"),
         choices=Programme.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select the programme",
-            "invalid_choice": "Select the programme",
+            "required": _("Select the programme"),
+            "invalid_choice": _("Select the programme"),
         },
     )
 
@@ -143,11 +151,11 @@ class FamilyForm(forms.Form):
         dob: date | None = self.cleaned_data["infant_dob"]
         today = timezone.localdate()
         if dob is not None and dob > today:
-            raise ValidationError("Baby's date of birth must be today or in the past")
+            raise ValidationError(_("Baby's date of birth must be today or in the past"))
         if dob is not None and dob < baby_dates.oldest_birth_date(today):
             raise ValidationError(
-                f"Baby's date of birth must be within the last {baby_dates.OLDEST_CHILD_YEARS} "
-                "years"
+                _("Baby's date of birth must be within the last %(OLDEST_CHILD_YEARS)s years")
+                % {"OLDEST_CHILD_YEARS": baby_dates.OLDEST_CHILD_YEARS}
             )
         return dob
 
@@ -155,9 +163,9 @@ class FamilyForm(forms.Form):
         due: date | None = self.cleaned_data["due_date"]
         today = timezone.localdate()
         if due is not None and due < today:
-            raise ValidationError("Due date must be today or in the future")
+            raise ValidationError(_("Due date must be today or in the future"))
         if due is not None and due > baby_dates.latest_due_date(today):
-            raise ValidationError("Due date must be within the next 10 months")
+            raise ValidationError(_("Due date must be within the next 10 months"))
         return due
 
     def clean(self) -> dict[str, Any]:
@@ -166,12 +174,12 @@ class FamilyForm(forms.Form):
             return cleaned
         dob, due = cleaned.get("infant_dob"), cleaned.get("due_date")
         if dob is None and due is None:
-            self.add_error("infant_dob", "Enter the baby's date of birth or due date")
+            self.add_error("infant_dob", _("Enter the baby's date of birth or due date"))
         elif dob is not None and due is not None:
-            self.add_error("infant_dob", "Enter the baby's date of birth or due date, not both")
+            self.add_error("infant_dob", _("Enter the baby's date of birth or due date, not both"))
         elif due is not None and cleaned.get("weeks_premature"):
             self.add_error(
-                "weeks_premature", "Enter 0 weeks premature when the baby is not born yet"
+                "weeks_premature", _("Enter 0 weeks premature when the baby is not born yet")
             )
         return cleaned
 
@@ -180,11 +188,11 @@ class RecordBirthForm(forms.Form):
     """The baby has arrived: the date of birth on an episode that began in pregnancy."""
 
     infant_dob = DateInputField(
-        label="Baby's date of birth",
-        help_text="For example, 15 3 2026.",
+        label=_("Baby's date of birth"),
+        help_text=_("For example, 15 3 2026."),
     )
     weeks_premature = weeks_premature_field(
-        "How many weeks before the due date the baby was born. Enter 0 if not early."
+        _("How many weeks before the due date the baby was born. Enter 0 if not early.")
     )
 
     def clean_weeks_premature(self) -> int:
@@ -193,14 +201,14 @@ class RecordBirthForm(forms.Form):
     def clean_infant_dob(self) -> date:
         dob: date | None = self.cleaned_data["infant_dob"]
         if dob is None:
-            raise ValidationError("Enter the baby's date of birth")
+            raise ValidationError(_("Enter the baby's date of birth"))
         today = timezone.localdate()
         if dob > today:
-            raise ValidationError("Baby's date of birth must be today or in the past")
+            raise ValidationError(_("Baby's date of birth must be today or in the past"))
         if dob < baby_dates.oldest_birth_date(today):
             raise ValidationError(
-                f"Baby's date of birth must be within the last {baby_dates.OLDEST_CHILD_YEARS} "
-                "years"
+                _("Baby's date of birth must be within the last %(OLDEST_CHILD_YEARS)s years")
+                % {"OLDEST_CHILD_YEARS": baby_dates.OLDEST_CHILD_YEARS}
             )
         return dob
 
@@ -221,8 +229,8 @@ class BaselineForm(forms.Form):
 
     response = forms.UUIDField(
         error_messages={
-            "required": "Select the start answers to use as the baseline",
-            "invalid": "Select the start answers to use as the baseline",
+            "required": _("Select the start answers to use as the baseline"),
+            "invalid": _("Select the start answers to use as the baseline"),
         }
     )
 
@@ -232,22 +240,24 @@ class CaseloadFilterForm(forms.Form):
     ORM lookups: request data never names a field (INJ-3)."""
 
     q = forms.CharField(
-        label="Search by family label or parent's name", required=False, max_length=60
+        label=_("Search by family label or parent's name"), required=False, max_length=60
     )
     programme = forms.ChoiceField(
-        label="Programme", choices=[("", "All programmes"), *Programme.choices], required=False
+        label=_("Programme"),
+        choices=[("", _("All programmes")), *Programme.choices],
+        required=False,
     )
     status = forms.ChoiceField(
-        label="Status", choices=[("", "Any status"), *CaseStatus.choices], required=False
+        label=_("Status"), choices=[("", _("Any status")), *CaseStatus.choices], required=False
     )
     attention = forms.ChoiceField(
-        label="Flags",
-        choices=[("", "Any flags or none"), (ATTENTION_ONLY, "Needs attention")],
+        label=_("Flags"),
+        choices=[("", _("Any flags or none")), (ATTENTION_ONLY, _("Needs attention"))],
         required=False,
     )
     sort = forms.ChoiceField(
-        label="Order",
-        choices=[("", "Your families first"), (SORT_ATTENTION, "Needs attention first")],
+        label=_("Order"),
+        choices=[("", _("Your families first")), (SORT_ATTENTION, _("Needs attention first"))],
         required=False,
     )
 
@@ -269,7 +279,7 @@ class LoafForm(forms.Form):
     and the rater is the signed-in user: neither is a form field (AZ-4)."""
 
     timepoint = forms.ChoiceField(
-        label="When",
+        label=_("When"),
         choices=Timepoint.choices,
         widget=forms.RadioSelect,
         error_messages={
@@ -278,7 +288,7 @@ class LoafForm(forms.Form):
         },
     )
     part = forms.ChoiceField(
-        label="Part",
+        label=_("Part"),
         choices=LoafPart.choices,
         widget=forms.RadioSelect,
         error_messages={
@@ -287,14 +297,14 @@ class LoafForm(forms.Form):
         },
     )
     caregiver = forms.CharField(
-        label="Caregiver (Part A only)",
-        help_text="First name or relationship, such as Mother. Leave empty for Part B.",
+        label=_("Caregiver (Part A only)"),
+        help_text=_("First name or relationship, such as Mother. Leave empty for Part B."),
         required=False,
         max_length=60,
-        error_messages={"max_length": "Caregiver must be 60 characters or fewer"},
+        error_messages={"max_length": _("Caregiver must be 60 characters or fewer")},
     )
     level = forms.ChoiceField(
-        label="Level",
+        label=_("Level"),
         choices=loaf_level_choices,
         widget=forms.RadioSelect,
         error_messages={
@@ -302,12 +312,12 @@ class LoafForm(forms.Form):
             "invalid_choice": loaf_ratings.SELECT_LEVEL,
         },
     )
-    rated_on = DateInputField(label="Date rated", help_text="For example, 27 3 2026.")
+    rated_on = DateInputField(label=_("Date rated"), help_text=_("For example, 27 3 2026."))
 
     def clean_rated_on(self) -> date:
         rated_on: date | None = self.cleaned_data["rated_on"]
         if rated_on is None:
-            raise ValidationError("Enter the date rated")
+            raise ValidationError(_("Enter the date rated"))
         try:
             return loaf_ratings.check_rated_on(rated_on)
         except loaf_ratings.LoafInvalid as error:

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.security.access import role_required, staff_service, staff_user
@@ -47,7 +48,9 @@ def family_new(request: HttpRequest) -> HttpResponse:
         except families.FamilyLabelTaken:
             form.add_error("label", LABEL_TAKEN)
         else:
-            messages.success(request, f"Family {episode.family.label} is registered.")
+            messages.success(
+                request, _("Family %(label)s is registered.") % {"label": episode.family.label}
+            )
             return redirect("staff:family_detail", family_id=episode.family_id)
     return render(request, "staff/family_form.html", {"form": form})
 
@@ -101,8 +104,12 @@ def loaf_record(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"LOAF {rating.get_part_display()} at {rating.get_timepoint_display()} is "
-                f"recorded: {loaf_label(rating.level)}.",
+                _("LOAF %(part)s at %(timepoint)s is recorded: %(loaf_label)s.")
+                % {
+                    "part": rating.get_part_display(),
+                    "timepoint": rating.get_timepoint_display(),
+                    "loaf_label": loaf_label(rating.level),
+                },
             )
             url = reverse("staff:family_detail", kwargs={"family_id": episode.family_id})
             return redirect(f"{url}#loaf-{episode.pk}")
@@ -120,12 +127,13 @@ def baseline_choose(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse
         wanted = form.cleaned_data["response"]
         chosen = next((r for r in sent_sets(episode).get(Timepoint.T1, []) if r.pk == wanted), None)
     if chosen is None:
-        messages.error(request, "Select the start answers to use as the baseline")
+        messages.error(request, _("Select the start answers to use as the baseline"))
         return _family_page(request, episode.family, status=400)
     baselines.choose_baseline(episode, chosen, actor=staff_user(request))
     messages.success(
         request,
-        f"The baseline is now the start answers sent {local_datetime(chosen.submitted_at)}.",
+        _("The baseline is now the start answers sent %(local_datetime)s.")
+        % {"local_datetime": local_datetime(chosen.submitted_at)},
     )
     url = reverse("staff:family_detail", kwargs={"family_id": episode.family_id})
     return redirect(f"{url}#episode-{episode.pk}")
@@ -181,7 +189,7 @@ def birth_record(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "The birth is recorded. The postnatal baseline can now be offered below.",
+                _("The birth is recorded. The postnatal baseline can now be offered below."),
             )
             url = reverse("staff:family_detail", kwargs={"family_id": episode.family_id})
             return redirect(f"{url}#episode-{episode.pk}")

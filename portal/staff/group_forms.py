@@ -9,6 +9,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from portal.date_input import DateInputField
 from questionnaires.models import GroupParticipant, ParentGroup, Service, StaffUser, Timepoint
@@ -17,7 +19,10 @@ from questionnaires.selectors.staff import clinicians_of, facilitators_of
 from questionnaires.summary.wording import baby_date_words
 
 MAX_SESSIONS = 52
-SESSIONS_ERROR = f"Number of sessions must be a whole number from 1 to {MAX_SESSIONS}"
+SESSIONS_ERROR = format_lazy(
+    _("Number of sessions must be a whole number from 1 to {max_sessions}"),
+    max_sessions=MAX_SESSIONS,
+)
 
 
 class FacilitatorChoiceField(forms.ModelMultipleChoiceField):
@@ -34,55 +39,59 @@ class GroupForm(forms.Form):
     """A group's details. The service is the signed-in user's, given by the view (AZ-4)."""
 
     name = forms.CharField(
-        label="Group name",
-        help_text="For example, Tuesday Together Time. Parents see this name when they join.",
+        label=_("Group name"),
+        help_text=_("For example, Tuesday Together Time. Parents see this name when they join."),
         max_length=120,
         error_messages={
-            "required": "Enter the group name",
-            "max_length": "Group name must be 120 characters or fewer",
+            "required": _("Enter the group name"),
+            "max_length": _("Group name must be 120 characters or fewer"),
         },
     )
     venue = forms.CharField(
-        label="Venue (optional)",
-        help_text="Where the group meets, such as a children's centre.",
+        label=_("Venue (optional)"),
+        help_text=_("Where the group meets, such as a children's centre."),
         max_length=200,
         required=False,
-        error_messages={"max_length": "Venue must be 200 characters or fewer"},
+        error_messages={"max_length": _("Venue must be 200 characters or fewer")},
     )
-    start_date = DateInputField(label="Start date", help_text="For example, 14 4 2026.")
+    start_date = DateInputField(label=_("Start date"), help_text=_("For example, 14 4 2026."))
     sessions = forms.IntegerField(
-        label="Number of sessions",
-        help_text=f"A number from 1 to {MAX_SESSIONS}.",
+        label=_("Number of sessions"),
+        help_text=format_lazy(_("A number from 1 to {max_sessions}."), max_sessions=MAX_SESSIONS),
         min_value=1,
         max_value=MAX_SESSIONS,
         error_messages={
-            "required": "Enter the number of sessions",
+            "required": _("Enter the number of sessions"),
             "invalid": SESSIONS_ERROR,
             "min_value": SESSIONS_ERROR,
             "max_value": SESSIONS_ERROR,
         },
     )
     facilitators = FacilitatorChoiceField(
-        label="Facilitators",
-        help_text="Staff in your service with the group facilitator role. "
-        "Facilitators see this group and who has finished, not anyone's answers.",
+        label=_("Facilitators"),
+        help_text=_(
+            "Staff in your service with the group facilitator role. "
+            "Facilitators see this group and who has finished, not anyone's answers."
+        ),
         queryset=StaffUser.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": "Select at least one facilitator",
-            "invalid_choice": "Select facilitators from the list",
-            "invalid_pk_value": "Select facilitators from the list",
+            "required": _("Select at least one facilitator"),
+            "invalid_choice": _("Select facilitators from the list"),
+            "invalid_pk_value": _("Select facilitators from the list"),
         },
     )
 
     lead_clinician = LeadClinicianChoiceField(
-        label="Lead clinician (optional)",
-        help_text="Parents who join this group are added to this clinician's families, so "
-        "their flags reach a named person. Clinicians and service leads in your service.",
+        label=_("Lead clinician (optional)"),
+        help_text=_(
+            "Parents who join this group are added to this clinician's families, so "
+            "their flags reach a named person. Clinicians and service leads in your service."
+        ),
         queryset=StaffUser.objects.none(),
         required=False,
-        empty_label="No lead clinician",
-        error_messages={"invalid_choice": "Select the lead clinician from the list"},
+        empty_label=_("No lead clinician"),
+        error_messages={"invalid_choice": _("Select the lead clinician from the list")},
     )
 
     def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
@@ -112,7 +121,7 @@ class GroupForm(forms.Form):
     def clean_start_date(self) -> date:
         start: date | None = self.cleaned_data["start_date"]
         if start is None:
-            raise ValidationError("Enter the start date")
+            raise ValidationError(_("Enter the start date"))
         return start
 
 
@@ -129,12 +138,12 @@ class LinkForm(forms.Form):
     """Which parent an unmatched end response belongs to: only this group's parents."""
 
     participant = ParticipantChoiceField(
-        label="Which parent are these answers from?",
+        label=_("Which parent are these answers from?"),
         queryset=GroupParticipant.objects.none(),
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select the parent these end answers belong to",
-            "invalid_choice": "Select the parent these end answers belong to",
+            "required": _("Select the parent these end answers belong to"),
+            "invalid_choice": _("Select the parent these end answers belong to"),
         },
     )
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.security.access import role_required, staff_service, staff_user
@@ -70,7 +71,7 @@ def group_new(request: HttpRequest) -> HttpResponse:
             actor=user,
             lead_clinician=form.cleaned_data["lead_clinician"],
         )
-        messages.success(request, f"{group.name} is set up.")
+        messages.success(request, _("%(name)s is set up.") % {"name": group.name})
         return _after_saving(request, group)
     return render(request, "staff/groups/form.html", {"form": form, "group": None})
 
@@ -95,7 +96,7 @@ def group_edit(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
             actor=staff_user(request),
             lead_clinician=form.cleaned_data["lead_clinician"],
         )
-        messages.success(request, f"{group.name} is saved.")
+        messages.success(request, _("%(name)s is saved.") % {"name": group.name})
         return _after_saving(request, group)
     return render(request, "staff/groups/form.html", {"form": form, "group": group})
 
@@ -103,7 +104,7 @@ def group_edit(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
 def _after_saving(request: HttpRequest, group: ParentGroup) -> HttpResponse:
     # A facilitator who hands the group over to others no longer sees it: say so, not a 404.
     if not groups_for(request.user).filter(pk=group.pk).exists():
-        messages.success(request, "You are no longer a facilitator of this group.")
+        messages.success(request, _("You are no longer a facilitator of this group."))
         return redirect("groups:list")
     return redirect("groups:detail", group_id=group.pk)
 
@@ -150,9 +151,16 @@ def join_remove(
     try:
         together_time.remove_join(participant, actor=staff_user(request))
     except together_time.JoinHasAnswers:
-        messages.error(request, f"{participant.nickname} has sent answers, so they are kept.")
+        messages.error(
+            request,
+            _("%(nickname)s has sent answers, so they are kept.")
+            % {"nickname": participant.nickname},
+        )
     else:
-        messages.success(request, f"{participant.nickname} is removed from the group.")
+        messages.success(
+            request,
+            _("%(nickname)s is removed from the group.") % {"nickname": participant.nickname},
+        )
     return redirect("groups:detail", group_id=group_id)
 
 
@@ -180,8 +188,11 @@ def collection_open(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
     collection = together_time.open_collection(group, timepoint, actor=staff_user(request))
     messages.success(
         request,
-        f"{collection.get_timepoint_display()} collection is open. "
-        f"Its code is {spaced_code(collection.code)}.",
+        _("%(timepoint)s collection is open. Its code is %(spaced_code)s.")
+        % {
+            "timepoint": collection.get_timepoint_display(),
+            "spaced_code": spaced_code(collection.code),
+        },
     )
     return redirect("groups:detail", group_id=group.pk)
 
@@ -195,7 +206,8 @@ def collection_close(
     together_time.close_collection(collection, actor=staff_user(request))
     messages.success(
         request,
-        f"{collection.get_timepoint_display()} collection is closed. Its code no longer works.",
+        _("%(timepoint)s collection is closed. Its code no longer works.")
+        % {"timepoint": collection.get_timepoint_display()},
     )
     return redirect("groups:detail", group_id=group_id)
 
@@ -208,12 +220,13 @@ def collection_rotate(
     collection = get_collection_for(request.user, collection_id, group_id)
     if collection_state(collection) != CollectionState.OPEN:
         # A closed collection stays closed: a new code would not make it work again.
-        messages.error(request, "That collection is closed. Open a new one to get a code.")
+        messages.error(request, _("That collection is closed. Open a new one to get a code."))
         return redirect("groups:detail", group_id=group_id)
     together_time.rotate_code(collection, actor=staff_user(request))
     messages.success(
         request,
-        f"The new code is {spaced_code(collection.code)}. The old code no longer works.",
+        _("The new code is %(spaced_code)s. The old code no longer works.")
+        % {"spaced_code": spaced_code(collection.code)},
     )
     return redirect("groups:detail", group_id=group_id)
 
@@ -252,7 +265,7 @@ def collection_poster(
 ) -> HttpResponse:
     collection = get_collection_for(request.user, collection_id, group_id)
     if collection_state(collection) != CollectionState.OPEN:
-        messages.error(request, "That collection is closed, so its poster would not work.")
+        messages.error(request, _("That collection is closed, so its poster would not work."))
         return redirect("groups:detail", group_id=group_id)
     group = collection.group
     pdf = poster.group_poster(

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.security.access import role_required, staff_user
@@ -66,7 +67,7 @@ def invitation_resend(request: HttpRequest, invitation_id: uuid.UUID) -> HttpRes
     the parent's saved answers stay with it."""
     invitation = get_invitation_for(request.user, invitation_id)
     if not can_resend(invitation_status(invitation)):
-        messages.error(request, "This link cannot be sent again. Issue a new one instead.")
+        messages.error(request, _("This link cannot be sent again. Issue a new one instead."))
         return redirect("staff:family_detail", family_id=invitation.episode.family_id)
     issued = invitations.resend_invitation(invitation, actor=staff_user(request))
     return issued_page(request, invitation.episode, issued)
@@ -104,6 +105,7 @@ def invitation_revoke(request: HttpRequest, invitation_id: uuid.UUID) -> HttpRes
     invitations.revoke_invitation(invitation, actor=staff_user(request))
     messages.success(
         request,
-        f"The {invitation.get_timepoint_display()} link is revoked. It no longer works.",
+        _("The %(timepoint)s link is revoked. It no longer works.")
+        % {"timepoint": invitation.get_timepoint_display()},
     )
     return redirect("staff:family_detail", family_id=invitation.episode.family_id)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.security.access import role_required, staff_user
@@ -21,7 +23,7 @@ from questionnaires.services import audit, together_time
 from questionnaires.statuses import PENDING_MATCH
 from questionnaires.summary.wording import baby_date_words
 
-ALREADY_DECIDED = "Someone has already decided that match."
+ALREADY_DECIDED = gettext_lazy("Someone has already decided that match.")
 
 
 def _sentence(words: str) -> str:
@@ -109,12 +111,18 @@ def match_confirm(request: HttpRequest, group_id: uuid.UUID, review_id: uuid.UUI
     except together_time.AlreadyHasEndAnswers:
         messages.error(
             request,
-            f"{participant.nickname} already has end answers from this session, from their own "
-            "phone or return code. These answers stay unlinked: choose another parent, or "
-            "“None of these parents”.",
+            _(
+                "%(nickname)s already has end answers from this session, from their own phone or "
+                "return code. These answers stay unlinked: choose another parent, or "
+                "“None of these parents”."
+            )
+            % {"nickname": participant.nickname},
         )
     else:
-        messages.success(request, f"The end answers are linked to {participant.nickname}.")
+        messages.success(
+            request,
+            _("The end answers are linked to %(nickname)s.") % {"nickname": participant.nickname},
+        )
     return redirect("groups:matches", group_id=group_id)
 
 
@@ -132,7 +140,8 @@ def match_reject(request: HttpRequest, group_id: uuid.UUID, review_id: uuid.UUID
     else:
         messages.success(
             request,
-            f"The end answers from {review.nickname} are not linked to anyone in this group.",
+            _("The end answers from %(nickname)s are not linked to anyone in this group.")
+            % {"nickname": review.nickname},
         )
     return redirect("groups:matches", group_id=group_id)
 
@@ -147,7 +156,9 @@ def match_remove(request: HttpRequest, group_id: uuid.UUID, review_id: uuid.UUID
     except together_time.MatchAlreadyDecided:
         messages.error(request, ALREADY_DECIDED)
     except together_time.JoinHasAnswers:
-        messages.error(request, "These answers were sent, so they are kept. Link them instead.")
+        messages.error(request, _("These answers were sent, so they are kept. Link them instead."))
     else:
-        messages.success(request, f"The answers from {review.nickname} are removed.")
+        messages.success(
+            request, _("The answers from %(nickname)s are removed.") % {"nickname": review.nickname}
+        )
     return redirect("groups:matches", group_id=group_id)

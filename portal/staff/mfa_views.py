@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
@@ -26,10 +27,14 @@ from questionnaires.roles import Role, roles_of
 from questionnaires.selectors import mfa as mfa_selectors
 from questionnaires.services import mfa
 
-WRONG_CODE = "The code is not right. Check your authenticator app and enter the code it shows now"
-WAIT = "You entered a wrong code. Wait a few seconds, then enter the code your app shows now"
+WRONG_CODE = gettext_lazy(
+    "The code is not right. Check your authenticator app and enter the code it shows now"
+)
+WAIT = gettext_lazy(
+    "You entered a wrong code. Wait a few seconds, then enter the code your app shows now"
+)
 RECOVERY_KEY = "staff_new_recovery_codes"
-QR_LABEL = "QR code for your authenticator app"
+QR_LABEL = gettext_lazy("QR code for your authenticator app")
 
 
 def _next(request: HttpRequest) -> str:

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware import csrf
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_otp_webauthn import exceptions
 from django_otp_webauthn import views as library
@@ -22,8 +23,8 @@ from questionnaires.models import StaffUser
 from questionnaires.selectors import mfa as mfa_selectors
 from questionnaires.services import mfa
 
-NOT_SIGNED_IN = "Sign in with your password first."
-NOT_VERIFIED = "Enter a code from your authenticator app before you add a passkey."
+NOT_SIGNED_IN = gettext_lazy("Sign in with your password first.")
+NOT_VERIFIED = gettext_lazy("Enter a code from your authenticator app before you add a passkey.")
 
 
 def _staff(request: HttpRequest) -> StaffUser:

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from questionnaires.models import StaffUser
 from questionnaires.roles import ROLE_LABELS, Role
@@ -19,12 +20,14 @@ ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
 class RolesField(forms.MultipleChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
-            label="Roles",
-            help_text="Select all that apply. An administrator runs staff accounts and reads "
-            "the audit trail, but sees no answers.",
+            label=_("Roles"),
+            help_text=_(
+                "Select all that apply. An administrator runs staff accounts and reads "
+                "the audit trail, but sees no answers."
+            ),
             choices=ROLE_CHOICES,
             widget=forms.CheckboxSelectMultiple,
-            error_messages={"required": "Select at least one role"},
+            error_messages={"required": _("Select at least one role")},
             **kwargs,
         )
 
@@ -38,45 +41,47 @@ class RolesForm(forms.Form):
 
 class NewStaffForm(forms.Form):
     first_name = forms.CharField(
-        label="First name",
+        label=_("First name"),
         max_length=150,
         error_messages={
-            "required": "Enter their first name",
-            "max_length": "First name must be 150 characters or fewer",
+            "required": _("Enter their first name"),
+            "max_length": _("First name must be 150 characters or fewer"),
         },
     )
     last_name = forms.CharField(
-        label="Last name",
+        label=_("Last name"),
         max_length=150,
         error_messages={
-            "required": "Enter their last name",
-            "max_length": "Last name must be 150 characters or fewer",
+            "required": _("Enter their last name"),
+            "max_length": _("Last name must be 150 characters or fewer"),
         },
     )
     username = forms.RegexField(
-        label="Username",
-        help_text="What they type to sign in. Letters, numbers and . @ + - _ only.",
+        label=_("Username"),
+        help_text=_("What they type to sign in. Letters, numbers and . @ + - _ only."),
         regex=r"^[\w.@+-]+\Z",
         max_length=150,
         error_messages={
-            "required": "Enter a username",
-            "invalid": "Username must use only letters, numbers and . @ + - _",
-            "max_length": "Username must be 150 characters or fewer",
+            "required": _("Enter a username"),
+            "invalid": _("Username must use only letters, numbers and . @ + - _"),
+            "max_length": _("Username must be 150 characters or fewer"),
         },
     )
     roles = RolesField()
     password = forms.CharField(
-        label="First password",
-        help_text="At least 12 characters. Give it to them in person; they choose their own "
-        "after signing in, and set up an authenticator app.",
+        label=_("First password"),
+        help_text=_(
+            "At least 12 characters. Give it to them in person; they choose their own "
+            "after signing in, and set up an authenticator app."
+        ),
         strip=False,
-        error_messages={"required": "Enter a first password"},
+        error_messages={"required": _("Enter a first password")},
     )
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"]
         if username_taken(username):
-            raise ValidationError("That username is taken. Choose another")
+            raise ValidationError(_("That username is taken. Choose another"))
         return username
 
     def clean(self) -> dict[str, Any]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.security.access import role_required, staff_service, staff_user
@@ -15,7 +17,7 @@ from questionnaires.roles import ACCOUNT_ROLES, Role
 from questionnaires.selectors.staff import get_staff_for, staff_of
 from questionnaires.services import mfa, staff
 
-OWN_ACCOUNT = (
+OWN_ACCOUNT = gettext_lazy(
     "You cannot switch off your own account or remove your own administrator role. "
     "Ask another administrator."
 )
@@ -44,8 +46,11 @@ def account_new(request: HttpRequest) -> HttpResponse:
         )
         messages.success(
             request,
-            f"{user.display_name} can now sign in as {user.username}. At their first sign-in "
-            "they set up an authenticator app.",
+            _(
+                "%(display_name)s can now sign in as %(username)s. At their first sign-in they "
+                "set up an authenticator app."
+            )
+            % {"display_name": user.display_name, "username": user.username},
         )
         return redirect("staff:account_detail", staff_id=user.pk)
     return render(request, "staff/accounts/new.html", {"form": form})
@@ -65,7 +70,10 @@ def account_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
         except staff.OwnAccount:
             messages.error(request, OWN_ACCOUNT)
         else:
-            messages.success(request, f"{row.user.display_name}'s roles are saved.")
+            messages.success(
+                request,
+                _("%(display_name)s's roles are saved.") % {"display_name": row.user.display_name},
+            )
         return redirect("staff:account_detail", staff_id=row.user.pk)
     context = {"row": row, "form": form, "is_you": row.user.pk == request.user.pk}
     return render(request, "staff/accounts/detail.html", context)
@@ -84,10 +92,15 @@ def account_active(request: HttpRequest, staff_id: int) -> HttpResponse:
         messages.error(request, OWN_ACCOUNT)
     else:
         if wanted == "yes":
-            messages.success(request, f"{row.user.display_name} can sign in again.")
+            messages.success(
+                request,
+                _("%(display_name)s can sign in again.") % {"display_name": row.user.display_name},
+            )
         else:
             messages.success(
-                request, f"{row.user.display_name} is deactivated. They can no longer sign in."
+                request,
+                _("%(display_name)s is deactivated. They can no longer sign in.")
+                % {"display_name": row.user.display_name},
             )
     return redirect("staff:account_detail", staff_id=row.user.pk)
 
@@ -101,7 +114,10 @@ def account_reset_mfa(request: HttpRequest, staff_id: int) -> HttpResponse:
     mfa.reset(row.user, actor=staff_user(request))
     messages.success(
         request,
-        f"{row.user.display_name}'s authenticator is reset. They set up a new one the next "
-        "time they sign in.",
+        _(
+            "%(display_name)s's authenticator is reset. They set up a new one the next time they "
+            "sign in."
+        )
+        % {"display_name": row.user.display_name},
     )
     return redirect("staff:account_detail", staff_id=row.user.pk)

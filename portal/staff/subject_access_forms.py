@@ -7,12 +7,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from portal.staff.family_forms import FamilyForm
 from questionnaires.models import Family
 from questionnaires.services import erasure
 
-LABEL_TAKEN = "Another family in your service already has this label. Enter a different label"
+LABEL_TAKEN = _("Another family in your service already has this label. Enter a different label")
 
 
 class FamilyCorrectionForm(FamilyForm):
@@ -45,12 +46,12 @@ class FamilyCorrectionForm(FamilyForm):
 
 class ErasureReasonForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Why are you erasing this family's information?",
+        label=_("Why are you erasing this family's information?"),
         choices=erasure.ErasureReason.CHOICES,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select why you are erasing this family's information",
-            "invalid_choice": "Select why you are erasing this family's information",
+            "required": _("Select why you are erasing this family's information"),
+            "invalid_choice": _("Select why you are erasing this family's information"),
         },
     )
 
@@ -60,20 +61,23 @@ class ErasureConfirmForm(ErasureReasonForm):
     away from the wrong record."""
 
     confirm_label = forms.CharField(
-        label="Type the family label to confirm",
+        label=_("Type the family label to confirm"),
         max_length=40,
-        error_messages={"required": "Type the family label to confirm"},
+        error_messages={"required": _("Type the family label to confirm")},
     )
 
     def __init__(self, *args: Any, family: Family, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.family = family
-        self.fields["confirm_label"].help_text = f"Type {family.label} exactly as shown."
+        self.fields["confirm_label"].help_text = _("Type %(label)s exactly as shown.") % {
+            "label": family.label
+        }
 
     def clean_confirm_label(self) -> str:
         typed: str = self.cleaned_data["confirm_label"].strip()
         if typed != self.family.label:
             raise ValidationError(
-                f"The label you typed does not match. Type {self.family.label} to confirm"
+                _("The label you typed does not match. Type %(label)s to confirm")
+                % {"label": self.family.label}
             )
         return typed

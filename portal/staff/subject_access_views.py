@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.security.access import role_required, staff_user
@@ -85,7 +86,9 @@ def family_correct(request: HttpRequest, family_id: uuid.UUID) -> HttpResponse:
         except families.FamilyLabelTaken:
             form.add_error("label", LABEL_TAKEN)
         else:
-            words = "The family's details are corrected." if changed else "Nothing was changed."
+            words = (
+                _("The family's details are corrected.") if changed else _("Nothing was changed.")
+            )
             messages.success(request, words)
             return redirect("staff:family_detail", family_id=family.pk)
     status = 400 if form.is_bound else 200
@@ -132,5 +135,8 @@ def family_erase_confirm(request: HttpRequest, family_id: uuid.UUID) -> HttpResp
         return _erase_page(request, family, form, "staff/family_erase_confirm.html", 400)
     label = family.label
     erasure.erase_family(family, form.cleaned_data["reason"], staff_user(request))
-    messages.success(request, f"Family {label} is erased. Only the audit trail's ids remain.")
+    messages.success(
+        request,
+        _("Family %(label)s is erased. Only the audit trail's ids remain.") % {"label": label},
+    )
     return redirect("staff:caseload")

@@ -18,6 +18,8 @@ class Outgoing:
     subject: str
     body: str
     fields: dict[str, str] = field(default_factory=dict)
+    # The language the words are in (MSG-8): Notify uses the template made in it, if any.
+    language: str = "en"
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,18 @@ def _raise_for(error: Exception) -> None:
     raise TemporaryFailure("Notify could not be reached") from error
 
 
+def template_for(message: Outgoing) -> str:
+    """Notify keeps each template's words, so a message in another language (MSG-8) uses the
+    template the service made in it (NOTIFY_TEMPLATES["sms_invitation_pt"], …), else the
+    English one: the personalisation fields are the same in every language."""
+    templates = settings.NOTIFY_TEMPLATES
+    if message.language and message.language != "en":
+        translated = templates.get(f"{message.template}_{message.language}", "")
+        if translated:
+            return str(translated)
+    return str(templates.get(message.template, ""))
+
+
 class NotifySender:
     name = "notify"
     can_look_up = True
@@ -36,7 +48,7 @@ class NotifySender:
         )
 
     def send(self, message: Outgoing) -> Receipt:
-        template_id = settings.NOTIFY_TEMPLATES.get(message.template, "")
+        template_id = template_for(message)
         if not template_id:
             raise PermanentFailure(f"No Notify template is set for {message.template}")
         try:

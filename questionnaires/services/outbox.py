@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from questionnaires import credentials
+from questionnaires import credentials, languages
 from questionnaires.messaging import compose, notify_sender
 from questionnaires.messaging.base import (
     Outgoing,
@@ -138,7 +138,17 @@ def schedule_t2(episode: Episode, on: date, actor: StaffUser | None = None) -> O
         state__in=[MessageState.QUEUED, MessageState.HANDED_OVER],
     ).exists():
         raise AlreadyScheduled
-    issued = invitations.issue_invitation(episode, Timepoint.T2, actor=actor, available_from=on)
+    # The family's preferred language, as staff last set it for this episode (MSG-8, I18N-2).
+    language = (
+        Invitation.objects.filter(episode=episode)
+        .exclude(language="")
+        .order_by("-created_at")
+        .values_list("language", flat=True)
+        .first()
+    ) or ""
+    issued = invitations.issue_invitation(
+        episode, Timepoint.T2, actor=actor, available_from=on, language=language
+    )
     due = max(timezone.make_aware(datetime.combine(on, time(0))), timezone.now())
     chosen = messaging_settings.for_service(episode.family.service)
     message = enqueue(
@@ -327,19 +337,23 @@ def _compose(message: OutboundMessage, destination: _Destination) -> Outgoing:
     if message.kind == MessageKind.ALERT:
         words = compose.staff_alert(settings.SITE_BASE_URL + reverse("staff:login"))
         template = "email_alert"
+        language = languages.ENGLISH
     else:
         assert message.invitation is not None
         # Tokens are stored only as hashes: a fresh link and code are made for each message,
         # and the one before stops working (the answers stay with the link).
         issued = invitations.resend_invitation(message.invitation)
-        words = compose.invitation(
-            service.name,
-            settings.SITE_BASE_URL + reverse("parents:link", kwargs={"token": issued.token}),
-            credentials.display_code(issued.short_code),
-            settings.SITE_BASE_URL + reverse("parents:code"),
-            service.contact_line,
-            reminder=message.kind == MessageKind.REMINDER,
-        )
+        # MSG-8: in the family's preferred language when its catalogue may be used now (approved,
+        # or demo mode), else English, by the same rules as the pages (I18N-4, I18N-8).
+        with languages.override(message.invitation.language) as language:
+            words = compose.invitation(
+                service.name,
+                settings.SITE_BASE_URL + reverse("parents:link", kwargs={"token": issued.token}),
+                credentials.display_code(issued.short_code),
+                settings.SITE_BASE_URL + reverse("parents:code"),
+                service.contact_line,
+                reminder=message.kind == MessageKind.REMINDER,
+            )
         base = "reminder" if message.kind == MessageKind.REMINDER else "invitation"
         template = f"{destination.channel}_{base}"
     return Outgoing(
@@ -350,6 +364,7 @@ def _compose(message: OutboundMessage, destination: _Destination) -> Outgoing:
         subject=words.subject,
         body=words.body,
         fields=words.fields,
+        language=language,
     )
 
 

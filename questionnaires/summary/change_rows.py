@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
+from django.utils.translation import gettext
+
 from questionnaires.summary.measures import MeasureResult, SubscaleResult
 from questionnaires.summary.wording import (
     ADJUSTED_NOTE,
@@ -75,14 +77,21 @@ def check_same_questionnaire(t1: MeasureResult, t2: MeasureResult) -> None:
     never differenced against a postnatal PRFQ."""
     if t1.code != t2.code:
         raise NotComparable(
-            f"{t1.short_name} and {t2.short_name} are different questionnaires: change is only "
-            "measured between answers to the same questionnaire."
+            gettext(
+                "%(short_name)s and %(short_name2)s are different questionnaires: change is only "
+                "measured between answers to the same questionnaire."
+            )
+            % {"short_name": t1.short_name, "short_name2": t2.short_name}
         )
 
 
 def _amount(value: float, unit: str) -> str:
     shown = format_score(abs(value), unit)
-    return f"{shown} point" if shown == "1" else f"{shown} points"
+    return (
+        gettext("%(shown)s point") % {"shown": shown}
+        if shown == "1"
+        else gettext("%(shown)s points") % {"shown": shown}
+    )
 
 
 def change_words(found: scoring_change.Change, name: str, unit: str = "points") -> str:
@@ -90,30 +99,40 @@ def change_words(found: scoring_change.Change, name: str, unit: str = "points") 
     only when the change passes the reliable-change threshold configured in the definition
     file; otherwise the direction and size alone, and why it is not judged."""
     if found.difference is None:
-        return f"{name}: cannot compare (a score is missing)"
+        return gettext("%(name)s: cannot compare (a score is missing)") % {"name": name}
     if math.isclose(found.difference, 0, abs_tol=1e-9):
-        return f"{name}: no change"
-    moved = f"{name} {'up' if found.difference > 0 else 'down'} {_amount(found.difference, unit)}"
+        return gettext("%(name)s: no change") % {"name": name}
+    moved = (
+        gettext("%(name)s up %(amount)s")
+        if found.difference > 0
+        else gettext("%(name)s down %(amount)s")
+    ) % {"name": name, "amount": _amount(found.difference, unit)}
     if found.rci is None:
-        return f"{moved} (no reliable-change threshold, so not judged)"
+        return gettext("%(moved)s (no reliable-change threshold, so not judged)") % {"moved": moved}
     if not found.reliable:
-        return f"{moved} (not a reliable change, so not judged)"
-    return f"{moved}: {found.verdict}, a reliable change"
+        return gettext("%(moved)s (not a reliable change, so not judged)") % {"moved": moved}
+    return gettext("%(moved)s: %(verdict)s, a reliable change") % {
+        "moved": moved,
+        "verdict": found.verdict,
+    }
 
 
 def _reliable_words(found: scoring_change.Change) -> str:
     if found.rci is None:
         return found.rci_note or "–"
-    verdict = "reliable change" if found.reliable else "not a reliable change"
-    return f"RCI {found.rci:.2f}: {verdict}"
+    verdict = gettext("reliable change") if found.reliable else gettext("not a reliable change")
+    return gettext("RCI %(rci)s: %(verdict)s") % {"rci": f"{found.rci:.2f}", "verdict": verdict}
 
 
 def _crossing_words(found: scoring_change.Change, t1: MeasureResult, t2: MeasureResult) -> str:
     if found.crossing:
         return found.crossing.capitalize()
     if t1.asq and t2.asq and t1.asq.zone and t2.asq.zone:
-        return f"No cut-off crossing ({t1.asq.zone_label} → {t2.asq.zone_label})"
-    return "Cannot tell (a score is missing)"
+        return gettext("No cut-off crossing (%(zone_label)s → %(zone_label2)s)") % {
+            "zone_label": t1.asq.zone_label,
+            "zone_label2": t2.asq.zone_label,
+        }
+    return gettext("Cannot tell (a score is missing)")
 
 
 def _asq_change(t1: MeasureResult, t2: MeasureResult, definition: Definition) -> MeasureChange:
@@ -134,21 +153,27 @@ def _asq_change(t1: MeasureResult, t2: MeasureResult, definition: Definition) ->
     ]
     note = ""
     if found.different_intervals:
-        note = (
-            f"Start used the {t1.asq.interval}-month questionnaire and end the "
-            f"{t2.asq.interval}-month one: cut-offs differ, so compare zones, not points."
-        )
+        note = gettext(
+            "Start used the %(interval)s-month questionnaire and end the %(interval2)s-month "
+            "one: cut-offs differ, so compare zones, not points."
+        ) % {"interval": t1.asq.interval, "interval2": t2.asq.interval}
     same = t1.asq.interval == t2.asq.interval
     # The full ASQ:SE-2 range (up to 15 points a question) would squash every real total
     # into the left edge: draw to twice the cut-off or past the highest total, and say so.
     maximum = max(t1.asq.maximum, t2.asq.maximum)
     highest = max(t1.asq.total or 0, t2.asq.total or 0, t1.asq.cutoff, t2.asq.cutoff)
     high = min(maximum, math.ceil(max(2 * t2.asq.cutoff, highest * 1.15) / 10) * 10)
-    axis = f"Total score (range 0 to {format_number(maximum)}"
-    axis += f"; chart shows 0 to {format_number(high)})" if high < maximum else ")"
+    axis = gettext("Total score (range 0 to %(format_number)s") % {
+        "format_number": format_number(maximum)
+    }
+    axis += (
+        gettext("; chart shows 0 to %(format_number)s)") % {"format_number": format_number(high)}
+        if high < maximum
+        else ")"
+    )
     chart = ChartSeries(
         code=t2.code,
-        title=f"{t2.short_name} total",
+        title=gettext("%(short_name)s total") % {"short_name": t2.short_name},
         labels=[total.name + (ADJUSTED if t1.asq.adjusted or t2.asq.adjusted else "")],
         t1=[t1.asq.total],
         t2=[t2.asq.total],
@@ -158,7 +183,7 @@ def _asq_change(t1: MeasureResult, t2: MeasureResult, definition: Definition) ->
         monitoring=t2.asq.monitoring if same else None,
         axis_label=axis,
     )
-    markers = [ADJUSTED_NOTE] if t1.asq.adjusted or t2.asq.adjusted else []
+    markers = [gettext(ADJUSTED_NOTE)] if t1.asq.adjusted or t2.asq.adjusted else []
     return MeasureChange(t2.code, t2.short_name, rows, note, chart, markers)
 
 
@@ -167,11 +192,11 @@ def compare_measures(t1: MeasureResult, t2: MeasureResult, definition: Definitio
     change = _compare(t1, t2, definition)
     if t1.language != t2.language:
         # I18N-3: each language version has its own items and key; say so beside the change.
-        note = (
-            f"The start answers used the {t1.language} version and the end answers the "
-            f"{t2.language} version. Check the two versions are comparable before reading "
-            "this change."
-        )
+        note = gettext(
+            "The start answers used the %(language)s version and the end answers the "
+            "%(language2)s version. Check the two versions are comparable before reading this "
+            "change."
+        ) % {"language": t1.language, "language2": t2.language}
         return replace(change, note=f"{change.note} {note}".strip())
     return change
 
@@ -189,7 +214,7 @@ def _compare(t1: MeasureResult, t2: MeasureResult, definition: Definition) -> Me
         rows.append(
             ChangeRow(
                 name=after.name,
-                t1=_marked(earlier) if earlier else NOT_SCORED,
+                t1=_marked(earlier) if earlier else gettext(NOT_SCORED),
                 t2=_marked(after),
                 difference=format_difference(found.difference, after.unit),
                 words=change_words(found, after.name, after.unit),
@@ -216,5 +241,5 @@ def _compare(t1: MeasureResult, t2: MeasureResult, definition: Definition) -> Me
     )
     prorated = any(PRORATED in row.t1 or PRORATED in row.t2 for row in rows)
     return MeasureChange(
-        t2.code, t2.short_name, rows, "", chart, [PRORATED_NOTE] if prorated else []
+        t2.code, t2.short_name, rows, "", chart, [gettext(PRORATED_NOTE)] if prorated else []
     )

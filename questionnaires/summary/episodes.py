@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from django.utils.translation import gettext
+
 from questionnaires.language_names import ENGLISH, language_name
 from questionnaires.models import (
     Episode,
@@ -135,10 +137,12 @@ def timepoint_label(timepoint: str, stage: str, has_pregnancy_start: bool) -> st
     are shown, and each change names which one it uses."""
     label = Timepoint(timepoint).label
     if stage == Stage.ANTENATAL:
-        return f"{label}, in pregnancy"
+        return gettext("%(label)s, in pregnancy") % {"label": label}
     if stage == Stage.POSTNATAL and has_pregnancy_start:
         return (
-            "Postnatal baseline (T1)" if timepoint == Timepoint.T1 else f"{label}, after the birth"
+            gettext("Postnatal baseline (T1)")
+            if timepoint == Timepoint.T1
+            else gettext("%(label)s, after the birth") % {"label": label}
         )
     return label
 
@@ -163,8 +167,11 @@ def _changes(
         found = baseline.get(result.code)
         if found is None:
             unpaired.append(
-                f"{result.short_name} at {end.label}: no start answers to the same "
-                "questionnaire, so no change is shown."
+                gettext(
+                    "%(short_name)s at %(label)s: no start answers to the same questionnaire, so "
+                    "no change is shown."
+                )
+                % {"short_name": result.short_name, "label": end.label}
             )
             continue
         start, earlier = found
@@ -175,9 +182,11 @@ def _changes(
         for measure in start.measures:
             if measure.code not in ended and baseline[measure.code][0] is start:
                 unpaired.append(
-                    f"{measure.short_name} at {start.label}: the end answers have no "
-                    f"{measure.short_name}, so no change is shown. Different questionnaires "
-                    "are never compared."
+                    gettext(
+                        "%(short_name)s at %(label)s: the end answers have no %(short_name)s, so "
+                        "no change is shown. Different questionnaires are never compared."
+                    )
+                    % {"short_name": measure.short_name, "label": start.label}
                 )
     return changes, unpaired
 

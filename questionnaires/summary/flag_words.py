@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.utils.translation import gettext, gettext_noop
+
 from scoring.flags import CLINICAL_KINDS, Flag, FlagKind, UnknownFlag
 
 
@@ -46,21 +48,28 @@ def _subscale(flag: Flag, names: Names) -> str:
 
 
 RECORD_WORDS: dict[FlagKind, _Words] = {
-    FlagKind.ABOVE_CUTOFF: lambda flag, names: "Above cut-off",
-    FlagKind.MONITORING: lambda flag, names: "Monitoring zone",
-    FlagKind.ADJUSTED: lambda flag, names: "Adjusted score (3 questions not answered)",
+    FlagKind.ABOVE_CUTOFF: lambda flag, names: gettext("Above cut-off"),
+    FlagKind.MONITORING: lambda flag, names: gettext("Monitoring zone"),
+    FlagKind.ADJUSTED: lambda flag, names: gettext("Adjusted score (3 questions not answered)"),
     FlagKind.NOT_SCORED: lambda flag, names: (
-        f"Not scored: {_subscale(flag, names)}" if flag.subscale else "Not scored"
+        gettext("Not scored: %(subscale)s") % {"subscale": _subscale(flag, names)}
+        if flag.subscale
+        else gettext("Not scored")
     ),
-    FlagKind.PRORATED: lambda flag, names: f"Prorated: {_subscale(flag, names)}",
-    FlagKind.DEMO_WORDING: lambda flag, names: "Demo wording – not for clinical use",
-    FlagKind.UNVERIFIED_CUTOFFS: lambda flag, names: "Unverified cut-offs",
+    FlagKind.PRORATED: lambda flag, names: (
+        gettext("Prorated: %(subscale)s") % {"subscale": _subscale(flag, names)}
+    ),
+    FlagKind.DEMO_WORDING: lambda flag, names: gettext("Demo wording – not for clinical use"),
+    FlagKind.UNVERIFIED_CUTOFFS: lambda flag, names: gettext("Unverified cut-offs"),
     FlagKind.OVERALL_YES: lambda flag, names: (
-        f"Answered yes: {names.get(flag.item or '', 'an overall question')}"
+        gettext("Answered yes: %(question)s")
+        % {"question": names.get(flag.item or "", gettext("an overall question"))}
     ),
-    FlagKind.CONCERN: lambda flag, names: f"Concern ticked: question {flag.item}",
+    FlagKind.CONCERN: lambda flag, names: (
+        gettext("Concern ticked: question %(item)s") % {"item": flag.item}
+    ),
     FlagKind.CONCERN_WITHOUT_ANSWER: lambda flag, names: (
-        f"Concern ticked on unanswered question {flag.item}"
+        gettext("Concern ticked on unanswered question %(item)s") % {"item": flag.item}
     ),
 }
 
@@ -69,7 +78,10 @@ def unrecognised(text: str) -> ShownFlag:
     """A flag this version cannot read (a newer scoring release, or a damaged record)."""
     return ShownFlag(
         text,
-        f"Unrecognised flag “{text}”: check this result with the team that runs the portal",
+        gettext(
+            "Unrecognised flag “%(text)s”: check this result with the team that runs the portal"
+        )
+        % {"text": text},
         Attention.CLINICAL,
         Severity.URGENT,
     )
@@ -132,27 +144,29 @@ def _question(flag: Flag, names: Names) -> str:
 # A tag's words (current, earlier) per kind, in the order the caseload lists them.
 CASELOAD_WORDS: dict[FlagKind, Callable[[Flag, Names], tuple[str, str]]] = {
     FlagKind.ABOVE_CUTOFF: lambda flag, names: (
-        "ASQ:SE-2 above cut-off",
-        "ASQ:SE-2 was above cut-off",
+        gettext("ASQ:SE-2 above cut-off"),
+        gettext("ASQ:SE-2 was above cut-off"),
     ),
     FlagKind.OVERALL_YES: lambda flag, names: (
-        f"Overall question answered yes: {_question(flag, names)}",
-        f"Overall question was answered yes: {_question(flag, names)}",
+        gettext("Overall question answered yes: %(question)s")
+        % {"question": _question(flag, names)},
+        gettext("Overall question was answered yes: %(question)s")
+        % {"question": _question(flag, names)},
     ),
     FlagKind.CONCERN: lambda flag, names: (
-        f"Concern ticked: question {flag.item}",
-        f"Concern was ticked: question {flag.item}",
+        gettext("Concern ticked: question %(item)s") % {"item": flag.item},
+        gettext("Concern was ticked: question %(item)s") % {"item": flag.item},
     ),
     FlagKind.CONCERN_WITHOUT_ANSWER: lambda flag, names: (
-        f"Concern ticked on unanswered question {flag.item}",
-        f"Concern was ticked on unanswered question {flag.item}",
+        gettext("Concern ticked on unanswered question %(item)s") % {"item": flag.item},
+        gettext("Concern was ticked on unanswered question %(item)s") % {"item": flag.item},
     ),
     FlagKind.MONITORING: lambda flag, names: (
-        "ASQ:SE-2 monitoring zone",
-        "ASQ:SE-2 was in the monitoring zone",
+        gettext("ASQ:SE-2 monitoring zone"),
+        gettext("ASQ:SE-2 was in the monitoring zone"),
     ),
 }
-UNRECOGNISED_TAG = "Unrecognised flag – open the record"
+UNRECOGNISED_TAG = gettext_noop("Unrecognised flag – open the record")
 
 
 @dataclass(frozen=True)
@@ -262,7 +276,8 @@ class _Found:
 
 def _unrecognised(found: dict[str, _Found]) -> _Found:
     entry = found.setdefault(
-        "unrecognised", _Found(-1, UNRECOGNISED_TAG, UNRECOGNISED_TAG, Severity.URGENT)
+        "unrecognised",
+        _Found(-1, gettext(UNRECOGNISED_TAG), gettext(UNRECOGNISED_TAG), Severity.URGENT),
     )
     entry.current = True
     return entry

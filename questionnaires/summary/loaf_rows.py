@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from questionnaires.models import LoafRating, Timepoint
 from questionnaires.summary.wording import local_date
 from scoring import loaf as scoring_loaf
@@ -28,7 +30,10 @@ class LoafRow:
 
 
 def loaf_label(level: int) -> str:
-    return f"Level {level}: {scoring_loaf.level_names()[level]}"
+    return gettext("Level %(level)s: %(value)s") % {
+        "level": level,
+        "value": scoring_loaf.level_names()[level],
+    }
 
 
 def summarise_loaf(ratings: Iterable[LoafRating]) -> list[LoafRow]:
@@ -54,11 +59,17 @@ def summarise_loaf(ratings: Iterable[LoafRating]) -> list[LoafRow]:
         category = (
             scoring_loaf.change_category(t1.level, t2.level).capitalize()
             if t1 and t2
-            else "Needs both start (T1) and end (T2)"
+            else gettext("Needs both start (T1) and end (T2)")
         )
         part = key[0]
-        relationship = names[key] if part == "A" else "Wider caregiving environment"
+        relationship = names[key] if part == "A" else gettext("Wider caregiving environment")
         rows.append(
-            LoafRow(f"Part {part}", relationship, shown.get("T1"), shown.get("T2"), category)
+            LoafRow(
+                gettext("Part %(part)s") % {"part": part},
+                relationship,
+                shown.get("T1"),
+                shown.get("T2"),
+                category,
+            )
         )
     return rows

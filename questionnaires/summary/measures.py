@@ -108,8 +108,13 @@ class MeasureResult:
         return any(sub.prorated for sub in self.subscales)
 
     # What the "Prorated" and "Adjusted" markers mean, beside them on the page.
-    prorated_note = PRORATED_NOTE
-    adjusted_note = ADJUSTED_NOTE
+    @property
+    def prorated_note(self) -> str:
+        return gettext(PRORATED_NOTE)
+
+    @property
+    def adjusted_note(self) -> str:
+        return gettext(ADJUSTED_NOTE)
 
     @property
     def missing_words(self) -> str:
@@ -191,7 +196,7 @@ def _item_answers(
             ItemAnswer(
                 number=str(item.number),
                 text=item.text,
-                answer=answer_words(definition, value) if value else NOT_ANSWERED,
+                answer=answer_words(definition, value) if value else gettext(NOT_ANSWERED),
                 # Staff only: the parent's own copy shows no scores.
                 points=points_words(points) if points is not None else "",
                 answered=bool(value),
@@ -207,7 +212,7 @@ def _item_answers(
             ItemAnswer(
                 number=f"Overall {position}",
                 text=question.text,
-                answer=shown or ("—" if comment else NOT_ANSWERED),
+                answer=shown or ("—" if comment else gettext(NOT_ANSWERED)),
                 answered=bool(value or comment),
                 concern=False,
                 comment=comment,
@@ -280,7 +285,7 @@ def _asq_result(
         range=range_words(0, maximum),
         maximum=maximum,
         zone=zone,
-        zone_label=ZONE_LABELS.get(zone or "", NOT_SCORED),
+        zone_label=gettext(ZONE_LABELS.get(zone or "", NOT_SCORED)),
         cutoff=interval.cutoff,
         monitoring=interval.monitoring,
         cutoff_words=cutoff_words(interval),

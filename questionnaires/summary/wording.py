@@ -7,19 +7,21 @@ import math
 from datetime import date, datetime
 
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext, gettext_noop
 
 from questionnaires.models import Family
 from scoring import asq_age
 from scoring.definitions import Measure
 
-NOT_SCORED = "Not scored"
-NOT_ANSWERED = "Not answered"
+NOT_SCORED = gettext_noop("Not scored")
+NOT_ANSWERED = gettext_noop("Not answered")
+# Marked here, translated where shown (gettext(NOT_SCORED)), so that these stay plain strings.
 # How a yes/no answer (overall questions, stored as "yes"/"no") is written.
 YES_NO = {"yes": "Yes", "no": "No"}
 ZONE_LABELS = {
-    "below": "Below monitoring zone",
-    "monitoring": "Monitoring zone",
-    "above": "Above cut-off",
+    "below": gettext_noop("Below monitoring zone"),
+    "monitoring": gettext_noop("Monitoring zone"),
+    "above": gettext_noop("Above cut-off"),
 }
 
 
@@ -27,7 +29,7 @@ def format_score(value: float | None, unit: str = "points") -> str:
     """Averages always with two decimals (PRFQ 5.33); sums as whole numbers unless prorated or
     adjusted, then two decimals."""
     if value is None:
-        return NOT_SCORED
+        return gettext(NOT_SCORED)
     if unit == "average":
         return f"{value:.2f}"
     if math.isclose(value, round(value)):
@@ -53,23 +55,29 @@ def not_answered_words(numbers: tuple[int, ...] | list[int]) -> str:
     if not shown:
         return ""
     if len(shown) == 1:
-        return f"Question {shown[0]} not answered"
-    return f"Questions {', '.join(shown[:-1])} and {shown[-1]} not answered"
+        return gettext("Question %(value)s not answered") % {"value": shown[0]}
+    return gettext("Questions %(join)s and %(value)s not answered") % {
+        "join": ", ".join(shown[:-1]),
+        "value": shown[-1],
+    }
 
 
 # What a "(prorated)" or "(adjusted)" marker means, wherever one is shown.
-PRORATED_NOTE = (
+PRORATED_NOTE = gettext_noop(
     "Prorated: some questions in this subscale were not answered, so the score was worked out "
     "from the questions that were, as the questionnaire's scoring rules allow."
 )
-ADJUSTED_NOTE = (
+ADJUSTED_NOTE = gettext_noop(
     "Adjusted: some questions were not answered, so the total was adjusted for them, as the "
     "ASQ:SE-2 scoring rules allow."
 )
 
 
 def range_words(low: float, high: float) -> str:
-    return f"{format_number(low)} to {format_number(high)}"
+    return gettext("%(format_number)s to %(format_number2)s") % {
+        "format_number": format_number(low),
+        "format_number2": format_number(high),
+    }
 
 
 def direction_words(measure: Measure, is_total: bool = False) -> str:
@@ -77,10 +85,20 @@ def direction_words(measure: Measure, is_total: bool = False) -> str:
     name = measure.name.lower()
     if measure.better == "middle":
         assert measure.range is not None  # a middle-is-best measure always has a range
-        return f"Middle of the range ({format_number(sum(measure.range) / 2)}) = best"
+        return gettext("Middle of the range (%(format_number)s) = best") % {
+            "format_number": format_number(sum(measure.range) / 2)
+        }
     if measure.better == "higher":
-        return "Higher = better" if is_total else f"Higher = better (more {name})"
-    return "Lower = better" if is_total else f"Lower = better (less {name})"
+        return (
+            gettext("Higher = better")
+            if is_total
+            else gettext("Higher = better (more %(name)s)") % {"name": name}
+        )
+    return (
+        gettext("Lower = better")
+        if is_total
+        else gettext("Lower = better (less %(name)s)") % {"name": name}
+    )
 
 
 def local_datetime(value: datetime | None) -> str:
@@ -101,10 +119,10 @@ def _plural(count: int, unit: str) -> str:
 def baby_age(family: Family, today: date) -> str:
     """The baby's age as a clinician says it: days, then weeks, then months, then years."""
     if family.infant_dob is None or family.infant_dob > today:
-        return "Not born yet"
+        return gettext("Not born yet")
     months, days = asq_age.age_in_months_and_days(family.infant_dob, today)
     if months == 0 and days == 0:
-        return "Born today"
+        return gettext("Born today")
     if months == 0:
         return _plural(days, "day") if days < 7 else _plural(days // 7, "week")
     if months < 24:
@@ -116,7 +134,11 @@ def baby_age(family: Family, today: date) -> str:
 def baby_date_words(family: Family) -> str:
     """How a parent gave their baby's date when they joined a group: born, or due."""
     if family.infant_dob is not None:
-        return f"baby born {dateformat.format(family.infant_dob, 'j F Y')}"
+        return gettext("baby born %(format)s") % {
+            "format": dateformat.format(family.infant_dob, "j F Y")
+        }
     if family.due_date is not None:
-        return f"baby due {dateformat.format(family.due_date, 'j F Y')}"
-    return "no baby's date given"
+        return gettext("baby due %(format)s") % {
+            "format": dateformat.format(family.due_date, "j F Y")
+        }
+    return gettext("no baby's date given")

@@ -29,6 +29,9 @@ class FakeNotify:
     down: bool = False
     delivery_status: str = "delivered"
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Template id → its words with ((placeholders)), as a service writes them in Notify; a
+    # message sent with one is recorded with its rendered "body", as the parent would read it.
+    templates: dict[str, str] = field(default_factory=dict)
 
     def sms(self) -> list[dict[str, Any]]:
         return [n for n in self.sent if n["type"] == "sms"]
@@ -78,6 +81,11 @@ def _handler(state: FakeNotify) -> type[BaseHTTPRequestHandler]:
                 "personalisation": body.get("personalisation", {}),
                 "status": "created",
             }
+            words = state.templates.get(body["template_id"])
+            if words is not None:
+                for name, value in notification["personalisation"].items():
+                    words = words.replace(f"(({name}))", str(value))
+                notification["body"] = words
             with state.lock:
                 state.sent.append(notification)
             self._reply(

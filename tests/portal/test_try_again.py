@@ -4,8 +4,11 @@ Django calls the handler inside its `except`, as here."""
 
 from __future__ import annotations
 
+import pytest
 from django.db import InterfaceError, OperationalError
+from django.template import TemplateSyntaxError
 from django.test import RequestFactory
+from django.utils import translation
 
 from portal import views
 
@@ -35,3 +38,31 @@ def test_any_other_error_is_still_a_500() -> None:
     status, page, retry = handled(ValueError("a bug"))
     assert status == 500 and retry == ""
     assert "Something went wrong" in page
+
+
+def test_the_500_page_is_in_the_parents_language() -> None:
+    with translation.override("pt"):
+        status, page, _retry = handled(ValueError("a bug"))
+    assert status == 500
+    assert 'lang="pt"' in page
+    assert "Something went wrong" not in page
+    assert "Algo correu mal do nosso lado" in page
+    with translation.override("ar"):
+        _status, page, _retry = handled(ValueError("a bug"))
+    assert 'dir="rtl"' in page and "Something went wrong" not in page
+
+
+def test_the_500_page_is_sent_in_plain_english_when_rendering_it_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> str:
+        raise TemplateSyntaxError("a broken template or catalogue")
+
+    monkeypatch.setattr(views, "render_to_string", broken)
+    with translation.override("pt"):
+        status, page, _retry = handled(ValueError("a bug"))
+        assert status == 500
+        assert "Something went wrong on our side" in page
+        status, page, retry = handled(OperationalError("gone"))
+        assert status == 503 and retry == "5"
+        assert "Please try again in a moment" in page
