@@ -1,8 +1,10 @@
 """The evaluation files (issue 13): long, wide paired and item-level tables plus a data
-dictionary, as CSV, XLSX (pandas with XlsxWriter), SPSS .sav and Stata .dta (pyreadstat, with
-value labels). Pseudonymised: the family label, never a name or contact detail. Every row names
-the instrument's definition and scoring versions; codes and labels sit in separate columns;
-text cells are neutralised against formula injection (INJ-2, questionnaires.spreadsheet)."""
+dictionary, as CSV, XLSX and SPSS .sav and Stata .dta (pyreadstat, with value labels). The XLSX
+sheets' XML is written a column at a time straight into the workbook's zip, because XlsxWriter's
+per-cell calls took minutes at 20,000 families (docs/benchmarks.md). Pseudonymised: the family
+label, never a name or contact detail. Every row names the instrument's definition and scoring
+versions; codes and labels sit in separate columns; text cells are neutralised against formula
+injection (INJ-2, questionnaires.spreadsheet)."""
 
 from __future__ import annotations
 
