@@ -328,9 +328,12 @@ def _column(name: str, series: pd.Series) -> Column:
         values = series.to_numpy(dtype="float64", na_value=np.nan)
         missing = np.isnan(values)
         if pd.api.types.is_integer_dtype(dtype):
-            text = np.where(missing, 0, values).astype(np.int64).astype(str).astype(object)
-        else:
+            values = np.where(missing, 0, values).astype(np.int64)
+        if np.signbit(values[values == 0]).any():  # -0.0 and 0.0 would share one text
             text = values.astype(str).astype(object)
+        else:  # formatted once per distinct value (numpy's formatting), not once per row
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            text = np.array([*np.asarray(uniques).astype(str), ""], dtype=object)[codes]
         text[missing] = ""
         return Column(name, True, text, missing)
     if name in GENERATED:  # the portal's own values: nothing to neutralise, no per-value work
@@ -338,9 +341,7 @@ def _column(name: str, series: pd.Series) -> Column:
         text = series.to_numpy(dtype=object, na_value="")
         return Column(name, False, text, missing)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    words = [str(value) for value in uniques]
-    if name not in GENERATED:
-        words = [_safe(word) for word in words]
+    words = [_safe(str(value)) for value in uniques]
     table = np.array([*words, ""], dtype=object)
     return Column(name, False, table[codes], codes == -1)
 
